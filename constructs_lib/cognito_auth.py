@@ -1,0 +1,67 @@
+"""``CognitoAuth``: the one-line entry that assembles every capability of the library."""
+
+from __future__ import annotations
+
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+
+from constructs_lib.user_pool import SecureUserPool, UserPoolSettings, user_pool_problems
+from constructs_lib.validation import Problems
+
+
+class CognitoAuth(Construct):
+    """Complete Cognito authentication for an application.
+
+    With no arguments it defines a secure user pool (see README, "Default settings") and nothing
+    that costs extra or opens access. The constructor reads as a recipe: judge every argument,
+    then define the pool.
+
+    Args:
+        scope: The parent construct.
+        construct_id: Keep it stable: a new ID replaces the user pool and loses every user.
+        user_pool: Settings for a new pool. Default: ``UserPoolSettings()`` (the secure default).
+        existing_user_pool: Use a pool you already have instead of defining one; then
+            ``user_pool`` must not be given. Default: none (a new pool is defined).
+
+    Raises:
+        ConfigurationError: for every problem in the arguments, all together, before any
+            resource is defined.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        user_pool: UserPoolSettings | None = None,
+        existing_user_pool: cognito.IUserPool | None = None,
+    ) -> None:
+        problems = Problems(type(self).__name__)
+        if existing_user_pool is not None and user_pool is not None:
+            given = ", ".join(user_pool.given()) or "UserPoolSettings()"
+            problems.add(
+                f"existing_user_pool and user_pool settings ({given}) cannot be used together: "
+                "settings apply only to a pool this construct defines; configure the existing "
+                "pool where it is defined, or drop existing_user_pool"
+            )
+        elif existing_user_pool is None:
+            user_pool_problems(user_pool or UserPoolSettings(), problems)
+        problems.raise_if_any()
+
+        super().__init__(scope, construct_id)
+        self.user_pool: cognito.IUserPool
+        if existing_user_pool is not None:
+            self.user_pool = existing_user_pool
+        else:
+            # "UserPool" is public contract: the pool's logical ID derives from it.
+            self.user_pool = SecureUserPool(self, "UserPool", settings=user_pool)
+
+    @property
+    def issuer_url(self) -> str:
+        """The ``iss`` claim of the pool's tokens: what backends compare tokens against."""
+        return f"https://{self.user_pool.user_pool_provider_name}"
+
+    @property
+    def jwks_url(self) -> str:
+        """The URL of the JSON Web Key Set that signs the pool's tokens."""
+        return f"{self.issuer_url}/.well-known/jwks.json"
