@@ -1,0 +1,329 @@
+"""Pre sign-up trigger: email domain rules, auto-confirmation and federated account linking.
+
+``triggerSource`` values handled:
+
+* ``PreSignUp_SignUp``: self-service sign-up. Domain rules apply; users from
+  ``AUTO_CONFIRM_EMAIL_DOMAINS`` are confirmed without a code (``autoConfirmUser``).
+* ``PreSignUp_AdminCreateUser``: an administrator creates the user. Domain rules apply.
+* ``PreSignUp_ExternalProvider``: first sign-in through a social, SAML or OIDC provider. Domain
+  rules apply and, if enabled, the new identity is linked to an existing native user.
+* Any other source: the event is returned unchanged.
+
+Domain rules. Domains compare case-insensitively after the last ``@`` of the email, trailing dot
+removed. An entry ``example.com`` matches exactly ``example.com`` (not ``sub.example.com``); an
+entry starting with a dot, ``.example.com``, matches every subdomain (``a.example.com``,
+``b.a.example.com``) but not ``example.com`` itself; list both for both. Internationalized domains
+compare as written (no IDNA normalization). The deny list wins over the allow list; when the
+allow list is set, a sign-up without an email is refused.
+
+Verification. This trigger never sets ``autoVerifyEmail`` or ``autoVerifyPhone``: it cannot know
+that the person signing up owns the address. Auto-confirmation only skips the confirmation code;
+the email stays unverified, so it cannot be used for account recovery or for linking. Use it only
+where anyone able to type an address of that domain may have an account.
+
+Account linking (``LINK_FEDERATED_TO_EXISTING_USER=true``). Cognito names a federated user
+``<ProviderName>_<subject>``. Provider names may contain underscores and so may subjects, so the
+name is not split on the first underscore: it must start with one of ``LINK_TRUSTED_PROVIDERS``
+followed by ``_`` (compared case-insensitively, the longest name first); the rest is the subject.
+The handler then looks for native users (not ``EXTERNAL_PROVIDER``) with ListUsers and the
+filter ``email = "<email>"`` (quotes and backslashes escaped; the comparison is exact as Cognito
+applies it), and links only when exactly one enabled native user matches and its
+``email_verified`` is ``true``; if the federated attributes carry ``email_verified=false``, it
+does not link. It calls AdminLinkProviderForUser (Cognito destination, ``Cognito_Subject`` source
+attribute); an "already linked" answer counts as success, so a retried trigger is harmless.
+
+Security caveat: linking trusts the provider's claim that the person owns the email address.
+List only providers that verify email addresses (Google, Sign in with Apple, an enterprise IdP you
+control); never a provider where users can set an unverified email, or anyone could take over a
+native account by signing in with that address. Cognito also ends the very first federated
+sign-in after a link with an error ("Already found an entry for username"); the next attempt
+signs in as the native user, so apps should retry once.
+
+If the lookup or the link fails, the sign-up is refused with a short message (Cognito retries,
+the user can try again) rather than creating a duplicate, unlinked account.
+
+Environment variables (read once per Lambda instance):
+    ALLOWED_EMAIL_DOMAINS: Comma-separated domains allowed to sign up. Default: any domain.
+    DENIED_EMAIL_DOMAINS: Comma-separated domains refused. Default: none.
+    AUTO_CONFIRM_EMAIL_DOMAINS: Comma-separated domains whose ``PreSignUp_SignUp`` users are
+        confirmed without a code. Default: none.
+    LINK_FEDERATED_TO_EXISTING_USER: ``true``/``false``. Default: ``false``.
+    LINK_TRUSTED_PROVIDERS: Comma-separated identity provider names (as configured in the user
+        pool, e.g. ``Google,SignInWithApple``) whose users may be linked. Default: none, so
+        nothing is linked even when linking is on.
+
+IAM (only with linking): ``cognito-idp:ListUsers`` and ``cognito-idp:AdminLinkProviderForUser``
+on the user pool. Time budget: two calls, at most 3.5 s including a cold start (see ``_aws``).
+
+See https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-pre-sign-up.html
+and https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-identity-federation-consolidate-users.html
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# The Lambda runtime imports this file as a top-level module (the asset folder is the code
+# root); tests and the wheel import it from the package ``lambda_triggers``. See
+# pre_token_generation.py for the same two-step import.
+try:
+    from . import _aws, _runtime
+except ImportError:  # pragma: no cover - only when the folder is the Lambda code root
+    import _aws  # type: ignore[no-redef, import-not-found]
+    import _runtime  # type: ignore[no-redef, import-not-found]
+
+Event = dict[str, Any]
+
+SIGN_UP = "PreSignUp_SignUp"
+ADMIN_CREATE_USER = "PreSignUp_AdminCreateUser"
+EXTERNAL_PROVIDER = "PreSignUp_ExternalProvider"
+SOURCES = frozenset({SIGN_UP, ADMIN_CREATE_USER, EXTERNAL_PROVIDER})
+
+DOMAIN_MESSAGE = "Sign-up is not allowed for this email address."
+EMAIL_REQUIRED_MESSAGE = "An email address is required to sign up."
+LINK_FAILED_MESSAGE = "We could not finish signing you in. Please try again in a moment."
+
+#: Fragments of the InvalidParameterException messages Cognito returns when the source identity
+#: is already linked (older regions word it as a misleading "Invalid SourceUser ..." message).
+_ALREADY_LINKED_HINTS = ("already linked", "already exists", "may not be passed in as a sourceuser")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The trigger's configuration; see the module docstring for each variable."""
+
+    allowed_domains: tuple[str, ...] = ()
+    denied_domains: tuple[str, ...] = ()
+    auto_confirm_domains: tuple[str, ...] = ()
+    link_federated: bool = False
+    link_providers: tuple[str, ...] = ()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read and check the environment variables.
+
+        Raises:
+            ConfigurationError: A variable has an unusable value.
+        """
+
+        def domains(name: str) -> tuple[str, ...]:
+            values = tuple(d.lower().rstrip(".") for d in _runtime.env_list(env, name))
+            bad = [d for d in values if "@" in d or " " in d or d in ("", ".")]
+            if bad:
+                raise _runtime.ConfigurationError(f"{name} has invalid domains: {bad!r}")
+            return values
+
+        return cls(
+            allowed_domains=domains("ALLOWED_EMAIL_DOMAINS"),
+            denied_domains=domains("DENIED_EMAIL_DOMAINS"),
+            auto_confirm_domains=domains("AUTO_CONFIRM_EMAIL_DOMAINS"),
+            link_federated=_runtime.env_bool(env, "LINK_FEDERATED_TO_EXISTING_USER", False),
+            # Longest first, so "Okta_Prod" is tried before "Okta".
+            link_providers=tuple(
+                sorted(_runtime.env_list(env, "LINK_TRUSTED_PROVIDERS"), key=len, reverse=True)
+            ),
+        )
+
+
+_settings: Settings | None = None
+
+
+def reset() -> None:
+    """Forget the cached settings (tests, or after changing the environment)."""
+    global _settings
+    _settings = None
+
+
+def settings() -> Settings:
+    """Return the settings, read from the environment on first use."""
+    global _settings
+    if _settings is None:
+        _settings = Settings.from_env(os.environ)
+    return _settings
+
+
+# --- pure functions -------------------------------------------------------------------------
+
+
+def email_domain(email: str | None) -> str | None:
+    """Return the lower-cased domain of ``email`` (after the last ``@``), or ``None``."""
+    if not email or "@" not in email:
+        return None
+    domain = email.rsplit("@", 1)[1].strip().lower().rstrip(".")
+    return domain or None
+
+
+def domain_matches(domain: str, rules: Iterable[str]) -> bool:
+    """Tell whether ``domain`` matches a rule: exact name, or any subdomain for ``.name``."""
+    for rule in rules:
+        if rule.startswith("."):
+            if domain.endswith(rule):
+                return True
+        elif domain == rule:
+            return True
+    return False
+
+
+def check_domain(email: str | None, config: Settings) -> None:
+    """Refuse an email whose domain the rules do not allow.
+
+    Raises:
+        UserFacingError: The domain is denied, not allowed, or the email is missing while an
+            allow list is set.
+    """
+    domain = email_domain(email)
+    if domain is None:
+        if config.allowed_domains:
+            raise _runtime.UserFacingError(EMAIL_REQUIRED_MESSAGE)
+        return
+    if domain_matches(domain, config.denied_domains):
+        raise _runtime.UserFacingError(DOMAIN_MESSAGE)
+    if config.allowed_domains and not domain_matches(domain, config.allowed_domains):
+        raise _runtime.UserFacingError(DOMAIN_MESSAGE)
+
+
+def split_federated_username(user_name: str, providers: Iterable[str]) -> tuple[str, str] | None:
+    """Split ``<ProviderName>_<subject>`` against the known provider names.
+
+    Args:
+        user_name: The event's ``userName``.
+        providers: Provider names as configured in the pool, longest first.
+
+    Returns:
+        ``(provider name as configured, subject)``, or ``None`` if no provider matches.
+    """
+    lowered = user_name.lower()
+    for provider in providers:
+        prefix = provider.lower() + "_"
+        if lowered.startswith(prefix) and len(user_name) > len(prefix):
+            return provider, user_name[len(prefix) :]
+    return None
+
+
+def email_filter(email: str) -> str:
+    """Build a ListUsers filter for an exact email, escaping backslashes and double quotes."""
+    escaped = email.replace("\\", "\\\\").replace('"', '\\"')
+    return f'email = "{escaped}"'
+
+
+def pick_link_target(users: Iterable[Mapping[str, Any]], federated_user_name: str) -> str | None:
+    """Return the username of the one enabled native user with a verified email, else ``None``.
+
+    Federated users (``EXTERNAL_PROVIDER``) and the user signing up are ignored; two or more
+    candidates make the choice ambiguous, so nothing is linked.
+    """
+    candidates = []
+    for user in users:
+        if user.get("UserStatus") == "EXTERNAL_PROVIDER" or user.get("Enabled") is False:
+            continue
+        if user.get("Username") == federated_user_name:
+            continue
+        attributes = {a["Name"]: a.get("Value") for a in user.get("Attributes", [])}
+        if str(attributes.get("email_verified", "")).lower() != "true":
+            continue
+        candidates.append(str(user["Username"]))
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def is_already_linked(exc: BaseException) -> bool:
+    """Tell whether an AdminLinkProviderForUser error means the link exists already."""
+    if _aws.error_code(exc) != "InvalidParameterException":
+        return False
+    response = getattr(exc, "response", None) or {}
+    message = str(response.get("Error", {}).get("Message", "")).lower()
+    return any(hint in message for hint in _ALREADY_LINKED_HINTS)
+
+
+# --- I/O ------------------------------------------------------------------------------------
+
+
+def link_to_existing_user(event: Event, config: Settings) -> str | None:
+    """Link a federated sign-up to the native user with the same verified email.
+
+    Returns:
+        The native username linked to, or ``None`` when nothing was linked.
+
+    Raises:
+        UserFacingError: ListUsers or AdminLinkProviderForUser failed.
+    """
+    user_name = str(event.get("userName") or "")
+    parsed = split_federated_username(user_name, config.link_providers)
+    if parsed is None:
+        _runtime.log("info", "link skipped: provider not trusted for linking")
+        return None
+    provider, subject = parsed
+    attributes = (event.get("request") or {}).get("userAttributes") or {}
+    email = attributes.get("email")
+    if not email:
+        _runtime.log("info", "link skipped: no email", provider=provider)
+        return None
+    if str(attributes.get("email_verified", "")).lower() == "false":
+        _runtime.log("info", "link skipped: provider says email not verified", provider=provider)
+        return None
+    pool_id = event["userPoolId"]
+    client = _aws.cognito_idp()
+    try:
+        response = _aws.call(
+            lambda: client.list_users(UserPoolId=pool_id, Filter=email_filter(email), Limit=10)
+        )
+        target = pick_link_target(response.get("Users", []), user_name)
+        if target is None:
+            _runtime.log("info", "link skipped: no single verified native user", provider=provider)
+            return None
+        try:
+            _aws.call(
+                lambda: client.admin_link_provider_for_user(
+                    UserPoolId=pool_id,
+                    DestinationUser={"ProviderName": "Cognito", "ProviderAttributeValue": target},
+                    SourceUser={
+                        "ProviderName": provider,
+                        "ProviderAttributeName": "Cognito_Subject",
+                        "ProviderAttributeValue": subject,
+                    },
+                )
+            )
+        except Exception as exc:
+            if not is_already_linked(exc):
+                raise
+            _runtime.log("info", "link exists already", provider=provider)
+    except Exception as exc:
+        _runtime.log(
+            "error",
+            "account linking failed",
+            provider=provider,
+            error=type(exc).__name__,
+            code=_aws.error_code(exc),
+        )
+        raise _runtime.UserFacingError(LINK_FAILED_MESSAGE) from None
+    _runtime.log("info", "linked federated identity", provider=provider)
+    return target
+
+
+def handler(event: Event, context: object) -> Event:
+    """Lambda entry point: apply the domain rules, auto-confirmation and account linking."""
+    source = event.get("triggerSource")
+    if source not in SOURCES:
+        _runtime.log("warning", "unhandled trigger source", trigger_source=source)
+        return event
+    try:
+        config = settings()
+        attributes = (event.get("request") or {}).get("userAttributes") or {}
+        email = attributes.get("email")
+        check_domain(email, config)
+        response = event.setdefault("response", {})
+        if source == SIGN_UP:
+            domain = email_domain(email)
+            if domain and domain_matches(domain, config.auto_confirm_domains):
+                response["autoConfirmUser"] = True
+        if source == EXTERNAL_PROVIDER and config.link_federated:
+            link_to_existing_user(event, config)
+        return event
+    except _runtime.UserFacingError:
+        raise
+    except Exception as exc:
+        detail = str(exc) if isinstance(exc, _runtime.ConfigurationError) else None
+        _runtime.log("error", "pre sign-up failed", error=type(exc).__name__, info=detail)
+        raise _runtime.UserFacingError(_runtime.GENERIC_USER_MESSAGE) from None
