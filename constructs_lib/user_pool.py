@@ -695,13 +695,15 @@ class SecureUserPool(cognito.UserPool):
 
     def _acknowledge_deliberate_findings(self, settings: UserPoolSettings) -> None:
         """cdk-nag findings that follow from a documented choice, each with its reason."""
-        if settings.effective_mfa == cognito.Mfa.OPTIONAL:
-            _acknowledge(
-                self,
-                "AwsSolutions-COG2",
+        mfa = settings.effective_mfa
+        if mfa != cognito.Mfa.REQUIRED:
+            reason = (
                 "MFA is optional by design: users enrol TOTP themselves; set mfa=Mfa.REQUIRED to "
-                "enforce it for everyone.",
+                "enforce it for everyone."
+                if mfa == cognito.Mfa.OPTIONAL
+                else "mfa=OFF was chosen explicitly; the construct warns about it at synth."
             )
+            _acknowledge(self, "AwsSolutions-COG2", reason)
         if settings.effective_feature_plan != cognito.FeaturePlan.PLUS:
             _acknowledge(
                 self,

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+"""The example app: a secure Cognito user pool, configured from ``cdk.json``.
+
+Settings live in the ``cognito_auth`` context object; override them per run with
+``-c cognito_auth.user_pool.mfa=required`` or replace the whole object with
+``-c cognito_auth='{"user_pool": {...}}'``. This is the only file that reads context.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import App, CfnOutput, Environment, Stack, Validations
+from cdk_nag import AwsSolutionsChecks
+from constructs import Construct
+
+from constructs_lib import CognitoAuth
+from constructs_lib.app_config import AppConfig, merge_context, parse_app_config
+
+
+class AuthStack(Stack):
+    """One ``CognitoAuth`` and the outputs a frontend or backend needs to use it."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig, **kwargs: Any):
+        super().__init__(scope, construct_id, **kwargs)
+        self.auth = CognitoAuth(self, "Auth", user_pool=config.user_pool)
+        outputs = {
+            "Region": self.region,
+            "UserPoolId": self.auth.user_pool.user_pool_id,
+            "UserPoolArn": self.auth.user_pool.user_pool_arn,
+            "IssuerUrl": self.auth.issuer_url,
+            "JwksUrl": self.auth.jwks_url,
+        }
+        for name, value in outputs.items():
+            CfnOutput(self, name, value=value)
+
+
+def build_app(
+    context: Mapping[str, Any] | None = None, *, nag: bool = True, **app_args: Any
+) -> App:
+    """Define the example app; ``context`` adds to what ``cdk.json`` and ``-c`` give."""
+    app = App(context=dict(context or {}), **app_args)
+    config = parse_app_config(merge_context(app.node.get_all_context()))
+    AuthStack(
+        app,
+        config.stack_name,
+        config=config,
+        env=Environment(
+            account=os.environ.get("CDK_DEFAULT_ACCOUNT"),
+            region=os.environ.get("CDK_DEFAULT_REGION"),
+        ),
+        description="Cognito authentication (cognito-auth-constructs example app)",
+    )
+    if nag:
+        # cdk-nag 3 is a validation plugin: synth fails on any finding not acknowledged.
+        Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    return app
+
+
+if __name__ == "__main__":
+    build_app().synth()

@@ -1,0 +1,409 @@
+"""Turns the example app's context object (``cdk.json``, ``-c``) into construct arguments.
+
+Only ``app.py`` reads context; this module is the pure translation, so the same JSON always
+means the same pool and every mistake in it is refused with the key path that holds it:
+
+    cognito_auth.user_pool.mfa: expected one of 'off', 'optional', 'required', got 'sometimes'
+
+Every value is checked for its type here; the rules of Cognito itself are then judged by the
+constructs, exactly as for a library user.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+
+from constructs_lib.user_pool import (
+    AdaptiveAction,
+    CompromisedCredentialsAction,
+    Group,
+    RiskAction,
+    SesEmail,
+    ThreatProtection,
+    UserPoolSettings,
+)
+from constructs_lib.validation import Problems
+
+CONTEXT_KEY = "cognito_auth"
+DEFAULT_STACK_NAME = "CognitoAuthExample"
+
+_E = TypeVar("_E")
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppConfig:
+    """What the example app builds."""
+
+    stack_name: str = DEFAULT_STACK_NAME
+    user_pool: UserPoolSettings = field(default_factory=UserPoolSettings)
+
+
+def merge_context(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``cognito_auth`` object with ``-c`` overrides applied.
+
+    ``-c cognito_auth='{...}'`` replaces the whole object (the CLI passes it as a JSON string);
+    ``-c cognito_auth.user_pool.mfa=required`` replaces one value (parsed as JSON when it is
+    JSON, so ``true`` and ``12`` keep their types, otherwise taken as a string).
+    """
+    base = context.get(CONTEXT_KEY) or {}
+    merged: dict[str, Any] = _parse_json(base) if isinstance(base, str) else dict(base)
+    prefix = CONTEXT_KEY + "."
+    for key in sorted(k for k in context if k.startswith(prefix)):
+        value = context[key]
+        path = key[len(prefix) :].split(".")
+        target = merged
+        for part in path[:-1]:
+            nested = target.get(part)
+            target[part] = dict(nested) if isinstance(nested, Mapping) else {}
+            target = target[part]
+        target[path[-1]] = _parse_json(value) if isinstance(value, str) else value
+    return merged
+
+
+def _parse_json(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
+    """Build the ``AppConfig`` from the merged context object, or raise every problem at once.
+
+    Raises:
+        ConfigurationError: unknown keys (with the known ones), values of the wrong type or
+            outside their choices.
+    """
+    problems = Problems("cdk.json")
+    reader = _Reader(problems, CONTEXT_KEY, raw)
+    stack_name = reader.text("stack_name") or DEFAULT_STACK_NAME
+    pool = reader.section("user_pool")
+    reader.finish()
+    settings = _user_pool_settings(pool) if pool is not None else UserPoolSettings()
+    problems.raise_if_any()
+    return AppConfig(stack_name=stack_name, user_pool=settings)
+
+
+_MFA = {"off": cognito.Mfa.OFF, "optional": cognito.Mfa.OPTIONAL, "required": cognito.Mfa.REQUIRED}
+_PLANS = {
+    "lite": cognito.FeaturePlan.LITE,
+    "essentials": cognito.FeaturePlan.ESSENTIALS,
+    "plus": cognito.FeaturePlan.PLUS,
+}
+_RECOVERY = {
+    name.lower(): getattr(cognito.AccountRecovery, name)
+    for name in cognito.AccountRecovery.__members__
+}
+_REMOVAL = {
+    "retain": RemovalPolicy.RETAIN,
+    "destroy": RemovalPolicy.DESTROY,
+    "retain_on_update_or_delete": RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
+}
+_THREAT_MODES = {
+    "audit_only": cognito.StandardThreatProtectionMode.AUDIT_ONLY,
+    "full_function": cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+}
+_RISK_ACTIONS = {a.name.lower(): a for a in RiskAction}
+_LEAK_ACTIONS = {a.name.lower(): a for a in CompromisedCredentialsAction}
+_EMAIL_STYLES = {
+    "code": cognito.VerificationEmailStyle.CODE,
+    "link": cognito.VerificationEmailStyle.LINK,
+}
+_ATTRIBUTE_TYPES = ("string", "number", "boolean", "datetime")
+
+
+def _user_pool_settings(pool: _Reader) -> UserPoolSettings:
+    settings = UserPoolSettings(
+        user_pool_name=pool.text("user_pool_name"),
+        self_sign_up_enabled=pool.flag("self_sign_up_enabled"),
+        sign_in_aliases=_sign_in_aliases(pool),
+        sign_in_case_sensitive=pool.flag("sign_in_case_sensitive"),
+        standard_attributes=_standard_attributes(pool),
+        custom_attributes=_custom_attributes(pool),
+        password_policy=_password_policy(pool),
+        mfa=pool.choice("mfa", _MFA),
+        mfa_second_factor=_second_factor(pool),
+        mfa_message=pool.text("mfa_message"),
+        allowed_first_auth_factors=_first_factors(pool),
+        passkey_relying_party_id=pool.text("passkey_relying_party_id"),
+        feature_plan=pool.choice("feature_plan", _PLANS),
+        threat_protection=_threat_protection(pool),
+        account_recovery=pool.choice("account_recovery", _RECOVERY),
+        email=_ses_email(pool),
+        user_verification=_user_verification(pool),
+        user_invitation=_user_invitation(pool),
+        groups=_groups(pool),
+        deletion_protection=pool.flag("deletion_protection"),
+        removal_policy=pool.choice("removal_policy", _REMOVAL),
+    )
+    pool.finish()
+    return settings
+
+
+def _sign_in_aliases(pool: _Reader) -> cognito.SignInAliases | None:
+    names = pool.list_of_choices(
+        "sign_in_aliases", ("email", "phone", "username", "preferred_username")
+    )
+    return None if names is None else cognito.SignInAliases(**{n: True for n in names})
+
+
+def _first_factors(pool: _Reader) -> cognito.AllowedFirstAuthFactors | None:
+    names = pool.list_of_choices(
+        "allowed_first_auth_factors", ("password", "email_otp", "sms_otp", "passkey")
+    )
+    if names is None:
+        return None
+    return cognito.AllowedFirstAuthFactors(
+        password="password" in names,
+        email_otp="email_otp" in names,
+        sms_otp="sms_otp" in names,
+        passkey="passkey" in names,
+    )
+
+
+def _second_factor(pool: _Reader) -> cognito.MfaSecondFactor | None:
+    section = pool.section("mfa_second_factor")
+    if section is None:
+        return None
+    factor = cognito.MfaSecondFactor(
+        otp=section.flag("otp") or False,
+        sms=section.flag("sms") or False,
+        email=section.flag("email") or False,
+    )
+    section.finish()
+    return factor
+
+
+def _standard_attributes(pool: _Reader) -> dict[str, cognito.StandardAttribute] | None:
+    section = pool.section("standard_attributes")
+    if section is None:
+        return None
+    result = {}
+    for name in section.names():
+        attr = section.section(name)
+        if attr is None:
+            continue
+        result[name] = cognito.StandardAttribute(
+            required=attr.flag("required"), mutable=attr.flag("mutable")
+        )
+        attr.finish()
+    return result
+
+
+def _custom_attributes(pool: _Reader) -> dict[str, cognito.ICustomAttribute] | None:
+    section = pool.section("custom_attributes")
+    if section is None:
+        return None
+    result: dict[str, cognito.ICustomAttribute] = {}
+    for name in section.names():
+        attr = section.section(name)
+        if attr is None:
+            continue
+        kind = attr.choice("type", {t: t for t in _ATTRIBUTE_TYPES}, required=True)
+        mutable = attr.flag("mutable")
+        if kind == "string":
+            result[name] = cognito.StringAttribute(
+                min_len=attr.number("min_len"), max_len=attr.number("max_len"), mutable=mutable
+            )
+        elif kind == "number":
+            result[name] = cognito.NumberAttribute(
+                min=attr.number("min"), max=attr.number("max"), mutable=mutable
+            )
+        elif kind == "boolean":
+            result[name] = cognito.BooleanAttribute(mutable=mutable)
+        elif kind == "datetime":
+            result[name] = cognito.DateTimeAttribute(mutable=mutable)
+        attr.finish()
+    return result
+
+
+def _password_policy(pool: _Reader) -> cognito.PasswordPolicy | None:
+    section = pool.section("password_policy")
+    if section is None:
+        return None
+    days = section.number("temp_password_validity_days")
+    policy = cognito.PasswordPolicy(
+        min_length=section.number("min_length"),
+        require_lowercase=section.flag("require_lowercase"),
+        require_uppercase=section.flag("require_uppercase"),
+        require_digits=section.flag("require_digits"),
+        require_symbols=section.flag("require_symbols"),
+        password_history_size=section.number("password_history_size"),
+        temp_password_validity=Duration.days(days) if days is not None else None,
+    )
+    section.finish()
+    return policy
+
+
+def _threat_protection(pool: _Reader) -> ThreatProtection | None:
+    section = pool.section("threat_protection")
+    if section is None:
+        return None
+    mode = section.choice("mode", _THREAT_MODES, required=True)
+    base = ThreatProtection(mode=mode or cognito.StandardThreatProtectionMode.AUDIT_ONLY)
+    levels = {}
+    for level in ("low_risk", "medium_risk", "high_risk"):
+        spec = section.section(level)
+        if spec is None:
+            continue
+        action = spec.choice("action", _RISK_ACTIONS, required=True) or RiskAction.ALLOW
+        levels[level] = AdaptiveAction(action=action, notify=spec.flag("notify") or False)
+        spec.finish()
+    leaked = section.choice("compromised_credentials", _LEAK_ACTIONS)
+    threat = ThreatProtection(
+        mode=base.mode,
+        low_risk=levels.get("low_risk", base.low_risk),
+        medium_risk=levels.get("medium_risk", base.medium_risk),
+        high_risk=levels.get("high_risk", base.high_risk),
+        compromised_credentials=leaked or base.compromised_credentials,
+        notify_source_arn=section.text("notify_source_arn"),
+    )
+    section.finish()
+    return threat
+
+
+def _ses_email(pool: _Reader) -> SesEmail | None:
+    section = pool.section("email")
+    if section is None:
+        return None
+    email = SesEmail(
+        from_email=section.text("from_email", required=True) or "",
+        from_name=section.text("from_name"),
+        reply_to=section.text("reply_to"),
+        configuration_set_name=section.text("configuration_set_name"),
+        ses_region=section.text("ses_region"),
+        ses_verified_domain=section.text("ses_verified_domain"),
+    )
+    section.finish()
+    return email
+
+
+def _user_verification(pool: _Reader) -> cognito.UserVerificationConfig | None:
+    section = pool.section("user_verification")
+    if section is None:
+        return None
+    config = cognito.UserVerificationConfig(
+        email_subject=section.text("email_subject"),
+        email_body=section.text("email_body"),
+        email_style=section.choice("email_style", _EMAIL_STYLES),
+        sms_message=section.text("sms_message"),
+    )
+    section.finish()
+    return config
+
+
+def _user_invitation(pool: _Reader) -> cognito.UserInvitationConfig | None:
+    section = pool.section("user_invitation")
+    if section is None:
+        return None
+    config = cognito.UserInvitationConfig(
+        email_subject=section.text("email_subject"),
+        email_body=section.text("email_body"),
+        sms_message=section.text("sms_message"),
+    )
+    section.finish()
+    return config
+
+
+def _groups(pool: _Reader) -> list[Group] | None:
+    items = pool.list_of_sections("groups")
+    if items is None:
+        return None
+    groups = []
+    for item in items:
+        groups.append(
+            Group(
+                name=item.text("name", required=True) or "",
+                precedence=item.number("precedence"),
+                description=item.text("description"),
+            )
+        )
+        item.finish()
+    return groups
+
+
+class _Reader:
+    """Reads typed values from one JSON object, recording each problem with its key path."""
+
+    def __init__(self, problems: Problems, path: str, data: Any) -> None:
+        self.problems = problems
+        self.path = path
+        self.data: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+        self.read: list[str] = []
+        if not isinstance(data, Mapping):
+            problems.add(f"{path}: expected an object, got {data!r}")
+
+    def names(self) -> list[str]:
+        self.read.extend(self.data)
+        return list(self.data)
+
+    def _get(self, key: str, required: bool) -> Any:
+        self.read.append(key)
+        value = self.data.get(key)
+        if value is None and required:
+            self.problems.add(f"{self.path}.{key}: required, but missing")
+        return value
+
+    def _typed(self, key: str, kinds: tuple[type, ...], label: str, required: bool) -> Any:
+        value = self._get(key, required)
+        # bool is an int in Python; JSON's true is not a number here.
+        wrong_bool = isinstance(value, bool) and bool not in kinds
+        if value is not None and (wrong_bool or not isinstance(value, kinds)):
+            self.problems.add(f"{self.path}.{key}: expected {label}, got {value!r}")
+            return None
+        return value
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        value: str | None = self._typed(key, (str,), "a string", required)
+        return value
+
+    def flag(self, key: str) -> bool | None:
+        value: bool | None = self._typed(key, (bool,), "true or false", False)
+        return value
+
+    def number(self, key: str) -> int | None:
+        value: int | None = self._typed(key, (int,), "a whole number", False)
+        return value
+
+    def choice(self, key: str, choices: Mapping[str, _E], *, required: bool = False) -> _E | None:
+        value = self._get(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str) or value.lower() not in choices:
+            allowed = ", ".join(repr(c) for c in choices)
+            self.problems.add(f"{self.path}.{key}: expected one of {allowed}, got {value!r}")
+            return None
+        return choices[value.lower()]
+
+    def list_of_choices(self, key: str, choices: tuple[str, ...]) -> list[str] | None:
+        value = self._typed(key, (list,), "a list", False)
+        if value is None:
+            return None
+        unknown = [v for v in value if v not in choices]
+        if unknown:
+            allowed = ", ".join(repr(c) for c in choices)
+            self.problems.add(f"{self.path}.{key}: expected items from {allowed}, got {unknown!r}")
+        return [v for v in value if v in choices]
+
+    def section(self, key: str) -> _Reader | None:
+        value = self._get(key, False)
+        return None if value is None else _Reader(self.problems, f"{self.path}.{key}", value)
+
+    def list_of_sections(self, key: str) -> list[_Reader] | None:
+        value = self._typed(key, (list,), "a list", False)
+        if value is None:
+            return None
+        return [_Reader(self.problems, f"{self.path}.{key}[{i}]", v) for i, v in enumerate(value)]
+
+    def finish(self) -> None:
+        """Refuse every key that no reader asked for, naming the keys that are known."""
+        unknown = sorted(set(self.data) - set(self.read))
+        if unknown:
+            allowed = ", ".join(sorted(set(self.read)))
+            self.problems.add(f"{self.path}: unknown key(s) {', '.join(unknown)}; known: {allowed}")

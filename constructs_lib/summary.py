@@ -1,0 +1,149 @@
+"""A short, human summary of a synthesized cloud assembly: ``python -m constructs_lib.summary``.
+
+``make synth`` ends with it so that a person sees what was defined (stacks, the user pool's
+security settings, what is on and off, warnings) without reading the template.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+
+def summarize(outdir: Path) -> str:
+    """The summary of every stack in the cloud assembly at ``outdir``."""
+    manifest = json.loads((outdir / "manifest.json").read_text())
+    lines: list[str] = []
+    for name, artifact in manifest.get("artifacts", {}).items():
+        if artifact.get("type") != "aws:cloudformation:stack":
+            continue
+        template_file = outdir / artifact["properties"]["templateFile"]
+        template = json.loads(template_file.read_text())
+        lines.append(f"Stack {name} ({artifact.get('environment', 'unknown environment')})")
+        lines.append(f"  template: {template_file}")
+        lines.extend(_resources_line(template))
+        for pool_id, pool in _resources(template, "AWS::Cognito::UserPool"):
+            lines.extend(_user_pool_lines(pool_id, pool, template))
+        outputs = sorted(template.get("Outputs", {}))
+        if outputs:
+            lines.append(f"  outputs: {', '.join(outputs)}")
+        lines.extend(f"  warning: {w}" for w in _warnings(outdir, artifact))
+    report = outdir / "validation-report.json"
+    if report.exists():
+        lines.extend(_validation_lines(json.loads(report.read_text())))
+    return "\n".join(lines)
+
+
+def _resources(template: dict[str, Any], kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    for logical_id, resource in template.get("Resources", {}).items():
+        if resource.get("Type") == kind:
+            yield logical_id, resource
+
+
+def _resources_line(template: dict[str, Any]) -> list[str]:
+    counts: dict[str, int] = {}
+    for resource in template.get("Resources", {}).values():
+        counts[resource["Type"]] = counts.get(resource["Type"], 0) + 1
+    listed = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+    return [f"  resources: {listed or 'none'}"]
+
+
+def _on(flag: bool) -> str:
+    return "on" if flag else "off"
+
+
+def _user_pool_lines(logical_id: str, pool: dict[str, Any], template: dict[str, Any]) -> list[str]:
+    props = pool.get("Properties", {})
+    password = props.get("Policies", {}).get("PasswordPolicy", {})
+    classes = [
+        name
+        for key, name in (
+            ("RequireLowercase", "lower"),
+            ("RequireUppercase", "upper"),
+            ("RequireNumbers", "digit"),
+            ("RequireSymbols", "symbol"),
+        )
+        if password.get(key)
+    ]
+    history = password.get("PasswordHistorySize")
+    mfas = props.get("EnabledMfas", [])
+    recovery = [
+        m["Name"] for m in props.get("AccountRecoverySetting", {}).get("RecoveryMechanisms", [])
+    ]
+    sign_in = props.get("UsernameAttributes") or ["username"]
+    aliases = props.get("AliasAttributes") or []
+    case_sensitive = props.get("UsernameConfiguration", {}).get("CaseSensitive", True)
+    self_sign_up = not props.get("AdminCreateUserConfig", {}).get("AllowAdminCreateUserOnly", False)
+    email = props.get("EmailConfiguration", {}).get("EmailSendingAccount", "COGNITO_DEFAULT")
+    groups = sorted(
+        str(g["Properties"].get("GroupName"))
+        for _, g in _resources(template, "AWS::Cognito::UserPoolGroup")
+    )
+    retained = (
+        pool.get("DeletionPolicy") == "Retain" and pool.get("UpdateReplacePolicy") == "Retain"
+    )
+    threat = props.get("UserPoolAddOns", {}).get("AdvancedSecurityMode", "OFF")
+    first_factors = (
+        props.get("Policies", {})
+        .get("SignInPolicy", {})
+        .get("AllowedFirstAuthFactors", ["PASSWORD"])
+    )
+    return [
+        f"  user pool {logical_id}:",
+        f"    sign-in: {', '.join(sign_in + aliases)}; case-sensitive: {_on(case_sensitive)}; "
+        f"self sign-up: {_on(self_sign_up)}",
+        f"    feature plan: {props.get('UserPoolTier', 'ESSENTIALS')}; first factors: "
+        f"{', '.join(first_factors)}",
+        f"    password: min {password.get('MinimumLength', 8)}, "
+        f"{', '.join(classes) or 'no classes'}; "
+        f"temporary valid {password.get('TemporaryPasswordValidityDays', 7)} days; "
+        f"history {history or 'off'}",
+        f"    MFA: {props.get('MfaConfiguration', 'OFF')} with {', '.join(mfas) or 'no factor'}",
+        f"    threat protection: {threat}; account recovery: {', '.join(recovery) or 'default'}; "
+        f"email: {email}",
+        f"    deletion protection: {_on(props.get('DeletionProtection') == 'ACTIVE')}; "
+        f"retained on delete/replace: {_on(retained)}",
+        f"    groups: {', '.join(groups) or 'none'}",
+    ]
+
+
+def _warnings(outdir: Path, artifact: dict[str, Any]) -> list[str]:
+    metadata_file = artifact.get("additionalMetadataFile")
+    entries = artifact.get("metadata", {})
+    if metadata_file and (outdir / metadata_file).exists():
+        entries = json.loads((outdir / metadata_file).read_text())
+    return [
+        f"{path}: {entry['data']}"
+        for path, items in entries.items()
+        for entry in items
+        if entry.get("type") == "aws:cdk:warning"
+    ]
+
+
+def _validation_lines(report: dict[str, Any]) -> list[str]:
+    plugins = report.get("pluginReports", [])
+    if not plugins:
+        return ["Validation (cdk-nag AwsSolutions): no unacknowledged findings"]
+    lines = []
+    for plugin in plugins:
+        violations = plugin.get("violations", [])
+        lines.append(f"Validation {plugin.get('pluginName')}: {plugin.get('conclusion')}")
+        lines.extend(f"  {v['ruleName']}: {v['description']}" for v in violations)
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    outdir = Path(args[0] if args else "cdk.out")
+    if not (outdir / "manifest.json").exists():
+        print(f"no cloud assembly at {outdir}: run `make synth` first", file=sys.stderr)
+        return 1
+    print(summarize(outdir))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
