@@ -1,0 +1,65 @@
+"""Verify Amazon Cognito user pool tokens in a backend, without the AWS CDK.
+
+Example:
+    >>> from cognito_tokens import CognitoJwtVerifier
+    >>> verifier = CognitoJwtVerifier(
+    ...     user_pool_id="eu-west-1_AbC123", token_use="access", client_id="1example23456789"
+    ... )
+    >>> claims = verifier.verify(token)  # doctest: +SKIP
+
+Every refusal is a ``TokenError`` subclass carrying ``actual`` and ``expected``.
+"""
+
+from cognito_tokens.errors import (
+    ClaimCheckError,
+    ExpiredTokenError,
+    InvalidSignatureError,
+    JwksError,
+    JwksFetchError,
+    MalformedTokenError,
+    MissingGroupError,
+    MissingScopeError,
+    NotYetValidError,
+    TokenError,
+    UnknownKeyError,
+    UnsupportedAlgorithmError,
+    WrongAudienceError,
+    WrongIssuerError,
+    WrongTokenUseError,
+)
+from cognito_tokens.jwks import JwksCache, KeySet, UrllibFetcher, check_jwks_uri, default_cache
+from cognito_tokens.verifier import (
+    ANY_CLIENT,
+    CognitoJwtVerifier,
+    TokenUse,
+    issuer_url,
+    parse_user_pool_id,
+)
+
+__all__ = [
+    "ANY_CLIENT",
+    "ClaimCheckError",
+    "CognitoJwtVerifier",
+    "ExpiredTokenError",
+    "InvalidSignatureError",
+    "JwksCache",
+    "JwksError",
+    "JwksFetchError",
+    "KeySet",
+    "MalformedTokenError",
+    "MissingGroupError",
+    "MissingScopeError",
+    "NotYetValidError",
+    "TokenError",
+    "TokenUse",
+    "UnknownKeyError",
+    "UnsupportedAlgorithmError",
+    "UrllibFetcher",
+    "WrongAudienceError",
+    "WrongIssuerError",
+    "WrongTokenUseError",
+    "check_jwks_uri",
+    "default_cache",
+    "issuer_url",
+    "parse_user_pool_id",
+]

@@ -1,0 +1,443 @@
+"""Verify Cognito user pool ID and access tokens: RS256 signature against the JWKS, then claims.
+
+Parsing uses only ``base64`` and ``json``; the signature check is one ``cryptography`` RSA verify
+with a key object built once per ``kid``. That keeps a whole verification close to the cost of
+the RSA operation itself (see ``bench/token_verify.py``).
+
+See https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
+"""
+
+from __future__ import annotations
+
+import binascii
+import datetime
+import enum
+import json
+import math
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Final, Literal, TypeGuard
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.hashes import SHA256
+
+from cognito_tokens.errors import (
+    ClaimCheckError,
+    ExpiredTokenError,
+    InvalidSignatureError,
+    MalformedTokenError,
+    MissingGroupError,
+    MissingScopeError,
+    NotYetValidError,
+    TokenError,
+    UnsupportedAlgorithmError,
+    WrongAudienceError,
+    WrongIssuerError,
+    WrongTokenUseError,
+    shown,
+)
+from cognito_tokens.jwks import JwksCache, check_jwks_uri, default_cache
+
+TokenUse = Literal["id", "access"]
+ClaimCheck = Callable[[Any], object]
+
+
+class _AnyClient(enum.Enum):
+    ANY_CLIENT = "ANY_CLIENT"
+
+    def __repr__(self) -> str:
+        return "ANY_CLIENT"
+
+
+ANY_CLIENT: Final = _AnyClient.ANY_CLIENT
+"""Pass as ``client_id`` to accept tokens of every app client of the pool (explicit opt-out)."""
+
+DEFAULT_LEEWAY = 5.0
+"""Seconds of clock skew allowed between Cognito and this host for ``exp``, ``nbf``, ``iat``."""
+
+MAX_TOKEN_LENGTH = 64 * 1024
+"""Cognito tokens are a few KiB even with many groups; longer input is refused before any work."""
+
+_POOL_ID = re.compile(r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]+")
+_HEADER_CACHE_SIZE = 32
+
+
+def _refuse_constant(name: str) -> float:
+    # NaN/Infinity are not JSON (RFC 8259); an "exp": Infinity must not mean "never expires".
+    raise ValueError(f"{name} is not allowed in a JWT")
+
+
+_JSON = json.JSONDecoder(parse_constant=_refuse_constant)
+
+
+_URLSAFE = bytes.maketrans(b"-_", b"+/")
+# Stateless, so one instance of each serves every call and thread.
+_PADDING = PKCS1v15()
+_SHA256 = SHA256()
+
+
+def _b64decode(segment: str) -> bytes:
+    """Decode unpadded base64url; ``ValueError`` (``binascii.Error``) for an impossible length.
+
+    Like ``base64.urlsafe_b64decode`` (non-strict), with less overhead. Strictness would buy no
+    safety: the signature covers the header and payload text exactly as received, so a stray
+    character either breaks the signature or is in a segment the key holder signed.
+    """
+    # Surplus "=" after a complete group is ignored, so always appending two is safe.
+    return binascii.a2b_base64(segment.encode("ascii").translate(_URLSAFE) + b"==")
+
+
+def _json(data: bytes) -> object:
+    text = data.decode("utf-8")
+    try:
+        value, end = _JSON.raw_decode(text)
+    except ValueError:
+        end = -1
+    if end != len(text):
+        # Whitespace around the value, or garbage: the full decoder accepts the one and
+        # raises a precise ValueError for the other.
+        value = _JSON.decode(text)
+    return value
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    # bool is an int subclass: "exp": true is malformed, not 1970-01-01T00:00:01Z.
+    return (type(value) is int or type(value) is float) and math.isfinite(value)
+
+
+def _utc(seconds: float) -> str:
+    try:
+        moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+    except (OverflowError, OSError, ValueError):
+        return f"{seconds:g}"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_user_pool_id(user_pool_id: str) -> str:
+    """The region of a user pool id such as ``eu-west-1_AbC123``.
+
+    Raises:
+        ValueError: ``user_pool_id`` is not ``<region>_<id>``.
+    """
+    match = _POOL_ID.fullmatch(user_pool_id) if isinstance(user_pool_id, str) else None
+    if match is None:
+        raise ValueError(
+            f"user_pool_id must look like 'eu-west-1_AbC123' (region, underscore, id), "
+            f"got {user_pool_id!r}"
+        )
+    return match.group("region")
+
+
+def issuer_url(user_pool_id: str) -> str:
+    """The ``iss`` of the pool's tokens: ``https://cognito-idp.<region>.amazonaws.com/<pool>``."""
+    return f"https://cognito-idp.{parse_user_pool_id(user_pool_id)}.amazonaws.com/{user_pool_id}"
+
+
+def _client_ids(client_id: str | Iterable[str] | _AnyClient | None) -> frozenset[str] | None:
+    if client_id is ANY_CLIENT:
+        return None
+    if client_id is None:
+        raise ValueError(
+            "client_id is None: pass the app client id(s), or client_id=ANY_CLIENT to accept "
+            "tokens of every client of the pool"
+        )
+    ids = (client_id,) if isinstance(client_id, str) else tuple(client_id)
+    if not ids or not all(isinstance(i, str) and i for i in ids):
+        raise ValueError(f"client_id must be one or more non-empty strings, got {client_id!r}")
+    return frozenset(ids)
+
+
+def _names(values: Iterable[str], what: str) -> tuple[str, ...]:
+    names = (values,) if isinstance(values, str) else tuple(values)
+    for name in names:
+        if not isinstance(name, str) or not name or any(c.isspace() for c in name):
+            raise ValueError(f"{what} must be non-empty strings without spaces, got {name!r}")
+    return names
+
+
+class CognitoJwtVerifier:
+    """Verifies tokens of one user pool and one token use; safe to share between threads.
+
+    Create one per pool and token use at start-up and call ``verify`` per request: keys are cached
+    by ``kid`` in the ``JwksCache`` (the process-wide one by default).
+
+    Args:
+        user_pool_id: The pool id, ``<region>_<id>``; the region and the issuer come from it.
+        token_use: ``"id"`` for ID tokens (client in ``aud``) or ``"access"`` for access tokens
+            (client in ``client_id``).
+        client_id: The app client id, or several, that tokens must be issued to. Required: pass
+            ``ANY_CLIENT`` to explicitly accept every client of the pool.
+        required_groups: Groups that must all be in ``cognito:groups``. Default: none.
+        required_scopes: Scopes that must all be in ``scope`` (access tokens only; note API
+            Gateway's route scopes need only one). Default: none.
+        claim_checks: Claim name to predicate: the claim must be present and the predicate must
+            return a true value for it; a predicate that raises refuses the token. Default: none.
+        leeway: Seconds of clock skew allowed for ``exp``, ``nbf`` and ``iat``. Default: 5.
+        jwks: A JWKS document to use instead of fetching (offline: an unknown ``kid`` is refused).
+            The verifier then gets a private cache. Default: fetched from ``jwks_uri``.
+        jwks_uri: Where the keys are fetched. Default: ``<issuer>/.well-known/jwks.json``.
+        cache: The key cache (holds the fetcher and the refetch cooldown). Default: one cache
+            shared by the process (a private one when ``jwks`` is given).
+        clock: Wall-clock seconds since the epoch, for ``exp``/``nbf``/``iat``.
+            Default: ``time.time``.
+
+    Raises:
+        ValueError: An argument is invalid (a bad pool id, ``client_id=None``, scopes on ID tokens).
+    """
+
+    def __init__(
+        self,
+        *,
+        user_pool_id: str,
+        token_use: TokenUse,
+        client_id: str | Iterable[str] | Literal[_AnyClient.ANY_CLIENT],
+        required_groups: Iterable[str] = (),
+        required_scopes: Iterable[str] = (),
+        claim_checks: Mapping[str, ClaimCheck] | None = None,
+        leeway: float = DEFAULT_LEEWAY,
+        jwks: Mapping[str, Any] | None = None,
+        jwks_uri: str | None = None,
+        cache: JwksCache | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if token_use not in ("id", "access"):
+            raise ValueError(f"token_use must be 'id' or 'access', got {token_use!r}")
+        self.user_pool_id = user_pool_id
+        self.issuer = issuer_url(user_pool_id)
+        self.token_use: TokenUse = token_use
+        self.client_ids = _client_ids(client_id)
+        self.required_groups = _names(required_groups, "required_groups")
+        self.required_scopes = _names(required_scopes, "required_scopes")
+        if self.required_scopes and token_use == "id":
+            raise ValueError("required_scopes needs token_use='access': ID tokens carry no scope")
+        self.claim_checks = dict(claim_checks or {})
+        if not _is_number(leeway) or leeway < 0:
+            raise ValueError(f"leeway must be a number of seconds >= 0, got {leeway!r}")
+        self.leeway = float(leeway)
+        self.jwks_uri = jwks_uri or f"{self.issuer}/.well-known/jwks.json"
+        if jwks is not None:
+            cache = cache or JwksCache()
+            cache.preload(self.jwks_uri, jwks)
+        elif jwks_uri is not None:
+            # Fail at start-up, not on the first request; the fetcher enforces its own policy.
+            check_jwks_uri(jwks_uri, allow_http_loopback=True)
+        self.cache = cache or default_cache()
+        self._clock = clock
+        self._audience_claim = "aud" if token_use == "id" else "client_id"
+        # Header segment -> kid, for headers already found to be RS256 with a kid: Cognito reuses
+        # one header per key, so most calls skip a base64 and JSON decode.
+        self._header_kids: dict[str, str] = {}
+
+    def verify(self, token: str) -> dict[str, Any]:
+        """Check ``token`` and return its claims.
+
+        Args:
+            token: The compact JWT (``header.payload.signature``), without a ``Bearer`` prefix.
+
+        Returns:
+            The verified claims.
+
+        Raises:
+            TokenError: A subclass naming the failed check, with ``actual`` and ``expected``.
+        """
+        if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH:
+            raise MalformedTokenError(
+                "token: not a string of at most 64 KiB",
+                actual=type(token).__name__ if not isinstance(token, str) else len(token),
+                expected=f"str of <= {MAX_TOKEN_LENGTH} characters",
+            )
+        parts = token.split(".")
+        if len(parts) != 3:
+            raise MalformedTokenError(
+                f"token: expected 3 dot-separated parts, got {len(parts)}",
+                actual=len(parts),
+                expected=3,
+            )
+        header_segment, payload_segment, signature_segment = parts
+        kid = self._header_kids.get(header_segment)
+        if kid is None:
+            kid = self._read_header(header_segment)
+        key = self.cache.get_key(self.jwks_uri, kid)
+        try:
+            signature = _b64decode(signature_segment)
+            signing_input = token[: len(header_segment) + 1 + len(payload_segment)].encode("ascii")
+        except ValueError as exc:
+            raise MalformedTokenError(
+                "signature: not base64url", actual="invalid", expected="base64url"
+            ) from exc
+        try:
+            key.verify(signature, signing_input, _PADDING, _SHA256)
+        except InvalidSignature:
+            raise InvalidSignatureError(
+                f"signature: does not match the key {shown(kid)}",
+                actual="mismatch",
+                expected=f"RS256 signature by kid {kid}",
+            ) from None
+        # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
+        try:
+            claims = _json(_b64decode(payload_segment))
+        except ValueError as exc:
+            raise MalformedTokenError(
+                "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
+            ) from exc
+        if type(claims) is not dict:
+            raise MalformedTokenError(
+                "payload: not a JSON object", actual=type(claims).__name__, expected="object"
+            )
+        self._check_claims(claims)
+        return claims
+
+    def _read_header(self, segment: str) -> str:
+        try:
+            header = _json(_b64decode(segment))
+        except ValueError as exc:
+            raise MalformedTokenError(
+                "header: not base64url-encoded JSON", actual="invalid", expected="JSON object"
+            ) from exc
+        if type(header) is not dict:
+            raise MalformedTokenError(
+                "header: not a JSON object", actual=type(header).__name__, expected="object"
+            )
+        alg = header.get("alg")
+        if alg != "RS256":
+            raise UnsupportedAlgorithmError(
+                f"alg: only RS256 is accepted, got {shown(alg)}", actual=alg, expected="RS256"
+            )
+        if "crit" in header:
+            # RFC 7515 4.1.11: critical extensions we do not implement must fail the token.
+            raise MalformedTokenError(
+                f"crit: unsupported critical header parameters {shown(header['crit'])}",
+                actual=header["crit"],
+                expected=None,
+            )
+        kid = header.get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise MalformedTokenError(
+                f"kid: the header needs a key id, got {shown(kid)}", actual=kid, expected="str"
+            )
+        if len(self._header_kids) >= _HEADER_CACHE_SIZE:
+            self._header_kids.clear()  # bounded: random headers must not grow memory
+        self._header_kids[segment] = kid
+        return kid
+
+    def _check_claims(self, claims: dict[str, Any]) -> None:
+        now = self._clock()
+        leeway = self.leeway
+        exp = claims.get("exp")
+        if not _is_number(exp):
+            raise MalformedTokenError(
+                f"exp: must be a number, got {shown(exp)}", actual=exp, expected="NumericDate"
+            )
+        if now >= exp + leeway:
+            raise ExpiredTokenError(
+                f"exp: token expired at {_utc(exp)} ({now - exp:.0f} s ago, leeway {leeway:g} s)",
+                actual=exp,
+                expected=f"> {now - leeway:.0f}",
+            )
+        iat = claims.get("iat")
+        if not _is_number(iat):
+            raise MalformedTokenError(
+                f"iat: must be a number, got {shown(iat)}", actual=iat, expected="NumericDate"
+            )
+        if iat > now + leeway:
+            raise NotYetValidError(
+                f"iat: token issued in the future, at {_utc(iat)} ({iat - now:.0f} s ahead)",
+                actual=iat,
+                expected=f"<= {now + leeway:.0f}",
+            )
+        nbf = claims.get("nbf")
+        if nbf is not None:
+            if not _is_number(nbf):
+                raise MalformedTokenError(
+                    f"nbf: must be a number, got {shown(nbf)}", actual=nbf, expected="NumericDate"
+                )
+            if nbf > now + leeway:
+                raise NotYetValidError(
+                    f"nbf: token not valid before {_utc(nbf)} ({nbf - now:.0f} s ahead)",
+                    actual=nbf,
+                    expected=f"<= {now + leeway:.0f}",
+                )
+        iss = claims.get("iss")
+        if iss != self.issuer:
+            raise WrongIssuerError(
+                f"iss: expected {shown(self.issuer)}, got {shown(iss)}",
+                actual=iss,
+                expected=self.issuer,
+            )
+        token_use = claims.get("token_use")
+        if token_use != self.token_use:
+            raise WrongTokenUseError(
+                f"token_use: expected {self.token_use!r}, got {shown(token_use)}",
+                actual=token_use,
+                expected=self.token_use,
+            )
+        if self.client_ids is not None:
+            self._check_client(claims.get(self._audience_claim))
+        if self.required_groups:
+            self._check_groups(claims.get("cognito:groups"))
+        if self.required_scopes:
+            self._check_scopes(claims.get("scope"))
+        for name, check in self.claim_checks.items():
+            self._run_check(name, check, claims)
+
+    def _check_client(self, value: object) -> None:
+        allowed = self.client_ids or frozenset()
+        # An ID token's aud is a string; RFC 7519 also allows a list of audiences.
+        if isinstance(value, str):
+            ok = value in allowed
+        elif isinstance(value, list):
+            ok = any(isinstance(v, str) and v in allowed for v in value)
+        else:
+            ok = False
+        if not ok:
+            raise WrongAudienceError(
+                f"{self._audience_claim}: {shown(value)} is not an allowed client "
+                f"({', '.join(sorted(allowed))})",
+                actual=value,
+                expected=sorted(allowed),
+            )
+
+    def _check_groups(self, value: object) -> None:
+        groups = value if isinstance(value, list) else []
+        missing = [g for g in self.required_groups if g not in groups]
+        if missing:
+            raise MissingGroupError(
+                f"cognito:groups: missing required group(s) {', '.join(missing)}",
+                actual=value,
+                expected=list(self.required_groups),
+            )
+
+    def _check_scopes(self, value: object) -> None:
+        scopes = value.split() if isinstance(value, str) else []
+        missing = [s for s in self.required_scopes if s not in scopes]
+        if missing:
+            raise MissingScopeError(
+                f"scope: missing required scope(s) {', '.join(missing)}",
+                actual=value,
+                expected=list(self.required_scopes),
+            )
+
+    @staticmethod
+    def _run_check(name: str, check: ClaimCheck, claims: Mapping[str, Any]) -> None:
+        label = getattr(check, "__name__", type(check).__name__)
+        if name not in claims:
+            raise ClaimCheckError(
+                f"{name}: claim missing (required by check {label})", actual=None, expected=label
+            )
+        value = claims[name]
+        try:
+            ok = check(value)
+        except TokenError:
+            raise
+        except Exception as exc:  # fail closed: a buggy check must refuse, not accept
+            raise ClaimCheckError(
+                f"{name}: check {label} raised {type(exc).__name__} for {shown(value)}",
+                actual=value,
+                expected=label,
+            ) from exc
+        if not ok:
+            raise ClaimCheckError(
+                f"{name}: check {label} refused {shown(value)}", actual=value, expected=label
+            )
