@@ -414,10 +414,9 @@ def _check_plan_features(settings: UserPoolSettings, problems: Problems) -> None
             "(threat protection is billed per MAU on the PLUS plan)"
         )
     full = threat.mode == cognito.StandardThreatProtectionMode.FULL_FUNCTION
-    acting = any(
-        level.action != RiskAction.ALLOW or level.notify for level in threat.levels.values()
-    )
-    if not full and (acting or threat.notify_source_arn):
+    # Audit mode only logs: actions other than the defaults would silently do nothing.
+    untouched = ThreatProtection(mode=threat.mode, custom_auth_mode=threat.custom_auth_mode)
+    if not full and threat != untouched:
         problems.add(
             "threat_protection actions apply only in FULL_FUNCTION mode, "
             f"got mode={threat.mode.name} (use ThreatProtection.full_function(...))"
