@@ -37,13 +37,10 @@ class AuthStack(Stack):
             CfnOutput(self, name, value=value)
 
 
-def build_app(
-    context: Mapping[str, Any] | None = None, *, nag: bool = True, **app_args: Any
-) -> App:
-    """Define the example app; ``context`` adds to what ``cdk.json`` and ``-c`` give."""
-    app = App(context=dict(context or {}), **app_args)
+def define_example(app: App) -> AuthStack:
+    """Define the example stack in ``app`` from the app's context."""
     config = parse_app_config(merge_context(app.node.get_all_context()))
-    AuthStack(
+    return AuthStack(
         app,
         config.stack_name,
         config=config,
@@ -53,6 +50,14 @@ def build_app(
         ),
         description="Cognito authentication (cognito-auth-constructs example app)",
     )
+
+
+def build_app(
+    context: Mapping[str, Any] | None = None, *, nag: bool = True, **app_args: Any
+) -> App:
+    """The example app; ``context`` adds to what ``cdk.json`` and ``-c`` give."""
+    app = App(context=dict(context or {}), **app_args)
+    define_example(app)
     if nag:
         # cdk-nag 3 is a validation plugin: synth fails on any finding not acknowledged.
         Validations.of(app).add_plugins(AwsSolutionsChecks(app))

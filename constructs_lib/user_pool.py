@@ -703,6 +703,14 @@ class SecureUserPool(cognito.UserPool):
                 else "mfa=OFF was chosen explicitly; the construct warns about it at synth."
             )
             _acknowledge(self, "AwsSolutions-COG2", reason)
+        sms_role = self.node.try_find_child("smsRole")  # defined by the L2 when SMS is used
+        if sms_role is not None:
+            _acknowledge(
+                sms_role,
+                "AwsSolutions-IAM5[Resource::*]",
+                "Cognito sends SMS with sns:Publish straight to phone numbers, which have no ARN; "
+                "the role trusts only cognito-idp with an external ID.",
+            )
         if settings.effective_feature_plan != cognito.FeaturePlan.PLUS:
             _acknowledge(
                 self,

@@ -1,5 +1,6 @@
-"""Shared test set-up: the CDK's built-in synth validation stays off (it costs seconds a process;
-templates are identical either way: see ``tests/app/test_synth_validation.py``)."""
+"""Shared test set-up. Apps here are made with the CDK's built-in synth validation off: it costs
+seconds per process, and templates are identical either way (``tests/app/test_synth_validation.py``
+keeps it on once to prove that)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-os.environ.setdefault("CDK_VALIDATION", "false")
 
 from aws_cdk import App, Environment, Stack  # after the environment above
 from aws_cdk.assertions import Template

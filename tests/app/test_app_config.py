@@ -1,0 +1,162 @@
+"""The example app's context object: each key reaches the construct; mistakes are refused."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import aws_cognito as cognito
+
+from app import build_app
+from constructs_lib import ConfigurationError, RiskAction
+from constructs_lib.app_config import DEFAULT_STACK_NAME, merge_context, parse_app_config
+
+
+def test_empty_context_gives_the_library_defaults() -> None:
+    config = parse_app_config({})
+    assert config.stack_name == DEFAULT_STACK_NAME
+    assert config.user_pool.given() == []
+
+
+def test_every_user_pool_key_is_translated() -> None:
+    config = parse_app_config(
+        {
+            "stack_name": "Auth",
+            "user_pool": {
+                "user_pool_name": "example-users",
+                "self_sign_up_enabled": True,
+                "sign_in_aliases": ["email", "preferred_username"],
+                "sign_in_case_sensitive": False,
+                "standard_attributes": {"name": {"required": True, "mutable": True}},
+                "custom_attributes": {
+                    "tenant_id": {"type": "string", "min_len": 1, "max_len": 36, "mutable": False},
+                    "seats": {"type": "number", "min": 1, "max": 500},
+                    "beta": {"type": "boolean"},
+                    "joined": {"type": "datetime"},
+                },
+                "password_policy": {"min_length": 14, "temp_password_validity_days": 2},
+                "mfa": "required",
+                "mfa_second_factor": {"otp": True, "email": True},
+                "allowed_first_auth_factors": ["password", "passkey"],
+                "feature_plan": "plus",
+                "threat_protection": {
+                    "mode": "full_function",
+                    "high_risk": {"action": "block", "notify": False},
+                },
+                "account_recovery": "email_only",
+                "email": {"from_email": "no-reply@example.com", "reply_to": "help@example.com"},
+                "user_verification": {"email_subject": "Verify", "email_body": "Code {####}"},
+                "groups": [{"name": "admins", "precedence": 1}],
+                "deletion_protection": True,
+                "removal_policy": "retain",
+            },
+        }
+    )
+    pool = config.user_pool
+    assert config.stack_name == "Auth"
+    assert pool.user_pool_name == "example-users"
+    assert pool.sign_in_aliases is not None and pool.sign_in_aliases.preferred_username
+    assert pool.standard_attributes is not None and pool.standard_attributes["name"].required
+    assert pool.custom_attributes is not None
+    assert set(pool.custom_attributes) == {"tenant_id", "seats", "beta", "joined"}
+    tenant = pool.custom_attributes["tenant_id"].bind()
+    assert tenant.string_constraints is not None and tenant.string_constraints.max_len == 36
+    assert pool.password_policy is not None and pool.password_policy.min_length == 14
+    validity = pool.password_policy.temp_password_validity
+    assert isinstance(validity, Duration) and validity.to_days() == 2
+    assert pool.mfa == cognito.Mfa.REQUIRED
+    assert pool.mfa_second_factor is not None
+    assert (pool.mfa_second_factor.otp, pool.mfa_second_factor.sms) == (True, False)
+    assert pool.allowed_first_auth_factors is not None and pool.allowed_first_auth_factors.passkey
+    assert pool.feature_plan == cognito.FeaturePlan.PLUS
+    assert pool.threat_protection is not None
+    assert pool.threat_protection.high_risk.action == RiskAction.BLOCK
+    assert pool.threat_protection.medium_risk.action == RiskAction.MFA_IF_CONFIGURED
+    assert pool.account_recovery == cognito.AccountRecovery.EMAIL_ONLY
+    assert pool.email is not None and pool.email.reply_to == "help@example.com"
+    assert pool.groups is not None and pool.groups[0].precedence == 1
+    assert pool.removal_policy == RemovalPolicy.RETAIN
+
+
+def test_unknown_keys_are_refused_with_the_known_ones() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_app_config({"stack": "x", "user_pool": {"mfa_mode": "on", "mfa": "optional"}})
+    problems = caught.value.problems
+    assert any(
+        p.startswith("cdk.json: cognito_auth: unknown key(s) stack; known: stack_name, user_pool")
+        for p in problems
+    )
+    assert any("cognito_auth.user_pool: unknown key(s) mfa_mode; known: " in p for p in problems)
+    assert any(re.search(r"known: .*feature_plan.*mfa.*removal_policy", p) for p in problems)
+
+
+@pytest.mark.parametrize(
+    ("pool", "message"),
+    [
+        (
+            {"mfa": "sometimes"},
+            "cognito_auth.user_pool.mfa: expected one of 'off', 'optional', "
+            "'required', got 'sometimes'",
+        ),
+        (
+            {"self_sign_up_enabled": "yes"},
+            "self_sign_up_enabled: expected true or false, got 'yes'",
+        ),
+        (
+            {"password_policy": {"min_length": "12"}},
+            "min_length: expected a whole number, got '12'",
+        ),
+        (
+            {"password_policy": {"min_length": True}},
+            "min_length: expected a whole number, got True",
+        ),
+        (
+            {"sign_in_aliases": ["email", "twitter"]},
+            "expected items from 'email', 'phone', "
+            "'username', 'preferred_username', got ['twitter']",
+        ),
+        (
+            {"custom_attributes": {"x": {"type": "blob"}}},
+            "custom_attributes.x.type: expected one of",
+        ),
+        ({"custom_attributes": {"x": {}}}, "custom_attributes.x.type: required, but missing"),
+        ({"groups": [{"precedence": 1}]}, "cognito_auth.user_pool.groups[0].name: required"),
+        ({"groups": {"name": "a"}}, "groups: expected a list"),
+        ({"email": "no-reply@example.com"}, "user_pool.email: expected an object"),
+    ],
+)
+def test_values_of_the_wrong_type_are_refused(pool: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=re.escape(message)):
+        parse_app_config({"user_pool": pool})
+
+
+def test_construct_rules_still_apply_to_context_values() -> None:
+    # The context only translates; the construct's own validation judges the result.
+    with pytest.raises(ConfigurationError, match=r"password_policy\.min_length must be a whole"):
+        build_app({"cognito_auth.user_pool.password_policy.min_length": 4}, nag=False)
+
+
+def test_dotted_overrides_replace_single_values() -> None:
+    merged = merge_context(
+        {
+            "cognito_auth": {"user_pool": {"mfa": "optional", "feature_plan": "essentials"}},
+            "cognito_auth.user_pool.mfa": "required",
+            "cognito_auth.user_pool.password_policy.min_length": "16",
+            "cognito_auth.stack_name": "Staging",
+        }
+    )
+    assert merged == {
+        "stack_name": "Staging",
+        "user_pool": {
+            "mfa": "required",
+            "feature_plan": "essentials",
+            "password_policy": {"min_length": 16},
+        },
+    }
+
+
+def test_a_json_string_replaces_the_whole_object() -> None:
+    given = {"user_pool": {"mfa": "required"}}
+    assert merge_context({"cognito_auth": json.dumps(given)}) == given

@@ -1,0 +1,125 @@
+"""Whole stacks that the snapshot and compliance tests share: the example app as shipped, and
+scenarios that turn on as much as the library offers. Add a builder here and both suites pick it
+up."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from aws_cdk import App, Duration, Stack
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+
+from app import define_example
+from constructs_lib import (
+    AdaptiveAction,
+    CognitoAuth,
+    CompromisedCredentialsAction,
+    Group,
+    RiskAction,
+    SesEmail,
+    ThreatProtection,
+    UserPoolSettings,
+)
+from tests.conftest import TEST_ENV
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def shipped_context() -> dict[str, object]:
+    """The context of ``cdk.json``, as the CDK CLI would hand it to ``app.py``."""
+    context: dict[str, object] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return context
+
+
+def example_stack(app: App) -> Stack:
+    """The example app's stack, exactly as ``make synth`` defines it from ``cdk.json``."""
+    for key, value in shipped_context().items():
+        app.node.set_context(key, value)
+    return define_example(app)
+
+
+def maximal_user_pool_stack(app: App) -> Stack:
+    """Every user pool capability at once."""
+    stack = Stack(app, "MaximalUserPool", env=TEST_ENV)
+    admin_role = iam.Role(
+        stack,
+        "AdminsRole",
+        assumed_by=iam.FederatedPrincipal(
+            "cognito-identity.amazonaws.com",
+            conditions={
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": "eu-west-1:example"}
+            },
+            assume_role_action="sts:AssumeRoleWithWebIdentity",
+        ),
+    )
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            user_pool_name="maximal",
+            self_sign_up_enabled=True,
+            sign_in_aliases=cognito.SignInAliases(email=True, phone=True),
+            standard_attributes={
+                "email": cognito.StandardAttribute(required=True, mutable=True),
+                "name": cognito.StandardAttribute(required=True, mutable=True),
+                "phone_number": cognito.StandardAttribute(mutable=True),
+            },
+            custom_attributes={
+                "tenant_id": cognito.StringAttribute(min_len=1, max_len=36, mutable=False),
+                "seats": cognito.NumberAttribute(min=1, max=1000, mutable=True),
+                "beta": cognito.BooleanAttribute(mutable=True),
+                "joined": cognito.DateTimeAttribute(mutable=False),
+            },
+            password_policy=cognito.PasswordPolicy(
+                min_length=16, temp_password_validity=Duration.days(1), password_history_size=24
+            ),
+            mfa=cognito.Mfa.REQUIRED,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=True, email=True),
+            mfa_message="Your Example sign-in code is {####}",
+            allowed_first_auth_factors=cognito.AllowedFirstAuthFactors(
+                password=True, email_otp=True, sms_otp=True, passkey=True
+            ),
+            passkey_relying_party_id="auth.example.com",
+            passkey_user_verification=cognito.PasskeyUserVerification.REQUIRED,
+            feature_plan=cognito.FeaturePlan.PLUS,
+            threat_protection=ThreatProtection.full_function(
+                low_risk=AdaptiveAction(action=RiskAction.ALLOW),
+                medium_risk=AdaptiveAction(action=RiskAction.MFA_REQUIRED, notify=True),
+                high_risk=AdaptiveAction(action=RiskAction.BLOCK, notify=True),
+                compromised_credentials=CompromisedCredentialsAction.BLOCK,
+                notify_source_arn="arn:aws:ses:eu-west-1:123456789012:identity/example.com",
+                custom_auth_mode=cognito.CustomThreatProtectionMode.AUDIT_ONLY,
+            ),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            email=SesEmail(
+                from_email="no-reply@example.com",
+                from_name="Example",
+                reply_to="support@example.com",
+                configuration_set_name="auth-events",
+            ),
+            user_verification=cognito.UserVerificationConfig(
+                email_subject="Confirm your Example account",
+                email_body="Your Example code is {####}",
+                sms_message="Example code: {####}",
+            ),
+            user_invitation=cognito.UserInvitationConfig(
+                email_subject="You are invited to Example",
+                email_body="Sign in as {username} with the temporary password {####}",
+                sms_message="Example: {username} / {####}",
+            ),
+            groups=[
+                Group(name="admins", precedence=0, description="Administrators", role=admin_role),
+                Group(name="members", precedence=10, description="Paying members"),
+            ],
+        ),
+    )
+    return stack
+
+
+SCENARIOS: dict[str, Callable[[App], Stack]] = {
+    "example": example_stack,
+    "maximal_user_pool": maximal_user_pool_stack,
+}
