@@ -16,7 +16,7 @@ from typing import TypeVar
 from aws_cdk import Acknowledgment, Annotations, RemovalPolicy, Validations
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from constructs_lib import defaults
 from constructs_lib.validation import Problems, is_token
@@ -721,7 +721,7 @@ class SecureUserPool(cognito.UserPool):
             )
 
 
-def _acknowledge(scope: Construct, finding: str, reason: str) -> None:
+def _acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
     Validations.of(scope).acknowledge(Acknowledgment(id=finding, reason=reason))
 
 
