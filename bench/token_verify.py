@@ -1,0 +1,174 @@
+"""Token verification throughput, as a multiple of one raw RSA-2048 PKCS#1 v1.5 SHA-256 verify.
+
+Run: ``.venv/bin/python -m bench.token_verify [--number N] [--rounds R]``
+
+All contenders verify the same Cognito-shaped ID token with equivalent checks (RS256 only,
+signature, ``exp``/``iat`` with 5 s leeway, ``iss``, ``aud``, ``token_use``), each with its key
+loaded once up front. Rounds are interleaved and the best round of each contender is kept, so
+a noisy neighbour slows every contender alike instead of one of them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import platform
+import time
+from collections.abc import Callable
+from typing import Any
+
+import cryptography
+import jwt as pyjwt
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.hashes import SHA256
+from joserfc import jwt as jose_jwt
+from joserfc.jwk import RSAKey
+
+from cognito_tokens import CognitoJwtVerifier
+
+POOL_ID = "eu-west-1_BenchPool1"
+ISSUER = f"https://cognito-idp.eu-west-1.amazonaws.com/{POOL_ID}"
+CLIENT_ID = "benchclient0123456789abcde"
+KID = "bench-key-1"
+LEEWAY = 5
+TARGET = 1.4
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _fixture() -> tuple[rsa.RSAPrivateKey, dict[str, Any], str]:
+    """A fresh key, its JWKS and an ID token shaped like Cognito's (valid for an hour)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    numbers = key.public_key().public_numbers()
+    jwk = {
+        "kty": "RSA",
+        "alg": "RS256",
+        "use": "sig",
+        "kid": KID,
+        "n": _b64url(numbers.n.to_bytes(256, "big")),
+        "e": _b64url(numbers.e.to_bytes(3, "big")),
+    }
+    now = int(time.time())
+    claims = {
+        "sub": "7f1c2e4a-0000-4000-8000-000000000001",
+        "cognito:groups": ["admins"],
+        "email_verified": True,
+        "iss": ISSUER,
+        "cognito:username": "alice",
+        "origin_jti": "5a0e7c2b-0000-4000-8000-000000000003",
+        "aud": CLIENT_ID,
+        "event_id": "0b1c2d3e-0000-4000-8000-000000000004",
+        "token_use": "id",
+        "auth_time": now,
+        "exp": now + 3600,
+        "iat": now,
+        "jti": "5a0e7c2b-0000-4000-8000-000000000002",
+        "email": "alice@example.com",
+    }
+    header = _b64url(json.dumps({"kid": KID, "alg": "RS256"}).encode())
+    payload = _b64url(json.dumps(claims).encode())
+    signature = key.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), SHA256())
+    return key, {"keys": [jwk]}, f"{header}.{payload}.{_b64url(signature)}"
+
+
+def contenders(
+    key: rsa.RSAPrivateKey, jwks: dict[str, Any], token: str
+) -> dict[str, Callable[[], object]]:
+    """One zero-argument call per contender, each checked once to accept the token."""
+    public_key = key.public_key()
+    signing_input, _, signature_b64 = token.rpartition(".")
+    message = signing_input.encode()
+    signature = base64.urlsafe_b64decode(signature_b64 + "==")
+    pkcs1, sha256 = padding.PKCS1v15(), SHA256()
+
+    def raw() -> None:
+        public_key.verify(signature, message, pkcs1, sha256)
+
+    ours = CognitoJwtVerifier(
+        user_pool_id=POOL_ID, token_use="id", client_id=CLIENT_ID, jwks=jwks, leeway=LEEWAY
+    )
+
+    def pyjwt_decode() -> dict[str, Any]:
+        claims: dict[str, Any] = pyjwt.decode(
+            token,
+            public_key,
+            algorithms=["RS256"],
+            audience=CLIENT_ID,
+            issuer=ISSUER,
+            leeway=LEEWAY,
+            options={"require": ["exp", "iat", "iss", "aud"]},
+        )
+        if claims.get("token_use") != "id":
+            raise ValueError("token_use")
+        return claims
+
+    jose_key = RSAKey.import_key(jwks["keys"][0])
+    registry = jose_jwt.JWTClaimsRegistry(
+        leeway=LEEWAY,
+        iss={"essential": True, "value": ISSUER},
+        aud={"essential": True, "value": CLIENT_ID},
+        token_use={"essential": True, "value": "id"},
+        exp={"essential": True},
+        iat={"essential": True},
+    )
+
+    def joserfc_decode() -> dict[str, Any]:
+        decoded = jose_jwt.decode(token, jose_key, algorithms=["RS256"])
+        registry.validate(decoded.claims)
+        return decoded.claims
+
+    calls: dict[str, Callable[[], object]] = {
+        "raw cryptography verify": raw,
+        "cognito_tokens": lambda: ours.verify(token),
+        "PyJWT (loaded key)": pyjwt_decode,
+        "joserfc (loaded key)": joserfc_decode,
+    }
+    for name, call in calls.items():
+        result = call()
+        assert name == "raw cryptography verify" or result, name
+    return calls
+
+
+def measure(
+    calls: dict[str, Callable[[], object]], *, number: int, rounds: int
+) -> dict[str, float]:
+    """Best seconds per call of each contender over interleaved rounds."""
+    for call in calls.values():  # warm-up: caches, lazy imports, branch predictors
+        for _ in range(max(1, number // 10)):
+            call()
+    best = dict.fromkeys(calls, float("inf"))
+    for _ in range(rounds):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            for _ in range(number):
+                call()
+            best[name] = min(best[name], (time.perf_counter() - start) / number)
+    return best
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print µs/op and the ratio to the raw verify for each contender; 0 if ours meets TARGET."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--number", type=int, default=2000, help="calls per round")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds")
+    args = parser.parse_args(argv)
+    best = measure(contenders(*_fixture()), number=args.number, rounds=args.rounds)
+    raw = best["raw cryptography verify"]
+    print(
+        f"Python {platform.python_version()}, cryptography {cryptography.__version__}, "
+        f"PyJWT {pyjwt.__version__}; best of {args.rounds} x {args.number} calls"
+    )
+    print(f"{'contender':<26} {'µs/op':>8} {'x raw':>7}")
+    for name, seconds in best.items():
+        print(f"{name:<26} {seconds * 1e6:>8.1f} {seconds / raw:>7.2f}")
+    ratio = best["cognito_tokens"] / raw
+    verdict = "meets" if ratio <= TARGET else "misses"
+    print(f"cognito_tokens {verdict} the {TARGET}x target ({ratio:.2f}x)")
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
