@@ -325,5 +325,5 @@ def handler(event: Event, context: object) -> Event:
         raise
     except Exception as exc:
         detail = str(exc) if isinstance(exc, _runtime.ConfigurationError) else None
-        _runtime.log("error", "pre sign-up failed", error=type(exc).__name__, info=detail)
+        _runtime.log("error", "pre sign-up failed", error=type(exc).__name__, detail=detail)
         raise _runtime.UserFacingError(_runtime.GENERIC_USER_MESSAGE) from None
