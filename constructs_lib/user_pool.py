@@ -674,20 +674,22 @@ class SecureUserPool(cognito.UserPool):
         )
 
     def _warn_about_risky_choices(self, settings: UserPoolSettings) -> None:
-        warnings = Annotations.of(self)
+        def warn(warning_id: str, message: str) -> None:
+            Annotations.of(self).add_warning_v2(warning_id, message)
+
         if settings.removal_policy is not None and settings.removal_policy != RemovalPolicy.RETAIN:
-            warnings.add_warning_v2(
+            warn(
                 "cognito-auth:pool-not-retained",
                 f"removal_policy={settings.removal_policy.name}: deleting the stack (or replacing "
                 "the pool) deletes every user; password hashes cannot be exported.",
             )
         if settings.deletion_protection is False:
-            warnings.add_warning_v2(
+            warn(
                 "cognito-auth:deletion-protection-off",
                 "deletion_protection=False: the pool can be deleted by any caller allowed to.",
             )
         if settings.effective_mfa == cognito.Mfa.OFF:
-            warnings.add_warning_v2(
+            warn(
                 "cognito-auth:mfa-off",
                 "mfa=OFF: users cannot protect their accounts with a second factor.",
             )
