@@ -1,0 +1,43 @@
+"""The example app as shipped in ``cdk.json``: the secure pool, and the outputs consumers need."""
+
+from __future__ import annotations
+
+from aws_cdk.assertions import Match, Template
+
+from tests.conftest import new_app
+from tests.scenarios.builders import example_stack
+
+
+def test_shipped_example_defines_a_retained_protected_pool() -> None:
+    template = Template.from_stack(example_stack(new_app()))
+    template.has_resource(
+        "AWS::Cognito::UserPool",
+        {
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": Match.object_like(
+                {
+                    "DeletionProtection": "ACTIVE",
+                    "UsernameConfiguration": {"CaseSensitive": False},
+                    "MfaConfiguration": "OPTIONAL",
+                    "EnabledMfas": Match.array_with(["SOFTWARE_TOKEN_MFA"]),
+                    "Policies": {
+                        "PasswordPolicy": Match.object_like({"MinimumLength": 12}),
+                    },
+                }
+            ),
+        },
+    )
+
+
+def test_shipped_example_emits_the_consumer_outputs() -> None:
+    stack = example_stack(new_app())
+    outputs = Template.from_stack(stack).to_json()["Outputs"]
+    assert set(outputs) == {"Region", "UserPoolId", "UserPoolArn", "IssuerUrl", "JwksUrl"}
+    pool_ref = {"Ref": "AuthUserPool8115E87F"}
+    assert outputs["UserPoolId"]["Value"] == pool_ref
+    assert outputs["UserPoolArn"]["Value"] == {"Fn::GetAtt": ["AuthUserPool8115E87F", "Arn"]}
+    # The pool's provider name is cognito-idp.<region>.<suffix>/<pool id>: the token issuer.
+    provider_name = {"Fn::GetAtt": ["AuthUserPool8115E87F", "ProviderName"]}
+    assert outputs["IssuerUrl"]["Value"] == {"Fn::Join": ["", ["https://", provider_name]]}
+    assert outputs["JwksUrl"]["Value"]["Fn::Join"][1][-1] == "/.well-known/jwks.json"
