@@ -80,14 +80,37 @@ _SHA256 = SHA256()
 
 
 def _b64decode(segment: str) -> bytes:
-    """Decode unpadded base64url; ``ValueError`` for non-ASCII input or an impossible length.
+    """Decode unpadded base64url leniently, like ``base64.urlsafe_b64decode``.
 
-    Like ``base64.urlsafe_b64decode`` (non-strict), with less overhead. Strictness would buy no
-    safety: the signature covers the header and payload text exactly as received, so a stray
-    character either breaks the signature or is in a segment the key holder signed.
+    Used for the payload only, which the signature covers as the exact text received: a stray
+    character there breaks the signature, so strictness would buy nothing but time.
     """
     # Surplus "=" after a complete group is ignored, so always appending two is safe.
     return a2b_base64(segment.replace("-", "+").replace("_", "/") + "==")
+
+
+# Padding to add, and the characters allowed last, by len % 4: the unused low bits of the last
+# character must be zero, or several strings would decode to the same bytes.
+_PADS = ("", "", "==", "=")
+_LAST = ("", "", "AQgw", "AEIMQUYcgkosw048")
+
+
+def _b64decode_strict(segment: str) -> bytes:
+    """Decode base64url in its one canonical form; ``ValueError`` for anything else.
+
+    For the signature and the header: the signature is not covered by itself, so a lenient
+    decoder would let one token be spelled many ways (and slip past a deny list of tokens).
+    """
+    n = len(segment) % 4
+    if (
+        n == 1
+        or "+" in segment
+        or "/" in segment
+        or "=" in segment
+        or (n and segment[-1] not in _LAST[n])
+    ):
+        raise ValueError("not canonical base64url")
+    return a2b_base64(segment.replace("-", "+").replace("_", "/") + _PADS[n], strict_mode=True)
 
 
 def _json(data: bytes) -> object:
@@ -259,9 +282,8 @@ class CognitoJwtVerifier:
         header_segment, payload_segment, signature_segment = parts
         kid = self._header_kids.get(header_segment) or self._read_header(header_segment)
         key = self.cache.get_key(self.jwks_uri, kid)
-        # The hot path inlines _b64decode: this method runs once per request.
         try:
-            signature = a2b_base64(signature_segment.replace("-", "+").replace("_", "/") + "==")
+            signature = _b64decode_strict(signature_segment)
             signing_input = token[: len(token) - len(signature_segment) - 1].encode("ascii")
         except ValueError as exc:
             raise MalformedTokenError(
@@ -279,7 +301,7 @@ class CognitoJwtVerifier:
             ) from None
         # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
         try:
-            claims = _json(a2b_base64(payload_segment.replace("-", "+").replace("_", "/") + "=="))
+            claims = _json(_b64decode(payload_segment))
         except ValueError as exc:
             raise MalformedTokenError(
                 "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
@@ -293,7 +315,7 @@ class CognitoJwtVerifier:
 
     def _read_header(self, segment: str) -> str:
         try:
-            header = _json(_b64decode(segment))
+            header = _json(_b64decode_strict(segment))
         except ValueError as exc:
             raise MalformedTokenError(
                 "header: not base64url-encoded JSON", actual="invalid", expected="JSON object"

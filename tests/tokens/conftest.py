@@ -40,12 +40,12 @@ def public_jwk(key: rsa.RSAPrivateKey, kid: str) -> dict[str, str]:
     return {"kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid, "n": b64url(n), "e": b64url(e)}
 
 
-def claims_for(token_use: str, *, now: float = NOW, **overrides: Any) -> dict[str, Any]:
+def claims_for(use: str, /, *, now: float = NOW, **overrides: Any) -> dict[str, Any]:
     """Claims shaped like Cognito's, valid at ``now`` for an hour."""
     claims: dict[str, Any] = {
         "sub": "7f1c2e4a-0000-4000-8000-000000000001",
         "iss": ISSUER,
-        "token_use": token_use,
+        "token_use": use,
         "auth_time": int(now) - 10,
         "iat": int(now) - 10,
         "exp": int(now) + 3600,
@@ -53,7 +53,7 @@ def claims_for(token_use: str, *, now: float = NOW, **overrides: Any) -> dict[st
         "origin_jti": "5a0e7c2b-0000-4000-8000-000000000003",
         "cognito:groups": ["admins", "staff"],
     }
-    if token_use == "id":
+    if use == "id":
         claims |= {"aud": CLIENT_ID, "cognito:username": "alice", "email": "alice@example.com"}
     else:
         claims |= {"client_id": CLIENT_ID, "username": "alice", "scope": "orders/read profile"}

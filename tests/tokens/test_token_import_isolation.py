@@ -1,0 +1,60 @@
+"""cognito_tokens must import (and verify) in a process where the CDK cannot be imported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+BLOCKER = textwrap.dedent(
+    """
+    import sys
+
+    class BlockCdk:
+        blocked = ("aws_cdk", "constructs", "jsii", "constructs_lib")
+
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in self.blocked:
+                raise ImportError(f"blocked in this test: {name}")
+            return None
+
+    sys.meta_path.insert(0, BlockCdk())
+    """
+)
+
+
+def test_cognito_tokens_imports_and_runs_without_the_cdk() -> None:
+    script = BLOCKER + textwrap.dedent(
+        """
+        import cognito_tokens
+        from cognito_tokens import ANY_CLIENT, CognitoJwtVerifier, TokenError
+        from cognito_tokens.cli import main
+
+        verifier = CognitoJwtVerifier(
+            user_pool_id="eu-west-1_Isolated1", token_use="id", client_id=ANY_CLIENT,
+            jwks={"keys": []},
+        )
+        try:
+            verifier.verify("a.b.c")
+        except TokenError as exc:
+            print(type(exc).__name__)
+        try:
+            import aws_cdk  # noqa: F401
+        except ImportError:
+            print("aws_cdk blocked")
+        print(sorted(m for m in sys.modules if m.split(".")[0] in BlockCdk.blocked))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["MalformedTokenError", "aws_cdk blocked", "[]"]
