@@ -29,10 +29,14 @@ fakes, clients with an ``endpoint_url``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
 
+# Typing-only imports: ``typing``, ``collections.abc`` and ``dataclasses`` cost several
+# milliseconds of cold start, and annotations are strings here (``__future__``).
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar
+
     from botocore.config import Config
     from mypy_boto3_cognito_idp import CognitoIdentityProviderClient
     from mypy_boto3_dynamodb import DynamoDBClient
@@ -62,8 +66,9 @@ RETRYABLE_ERROR_CODES = frozenset(
     }
 )
 
-ClientFactory = Callable[[str], Any]
-T = TypeVar("T")
+if TYPE_CHECKING:
+    ClientFactory = Callable[[str], Any]
+    T = TypeVar("T")
 
 _factory: ClientFactory | None = None
 _clients: dict[str, Any] = {}

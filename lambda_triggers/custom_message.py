@@ -48,9 +48,16 @@ from __future__ import annotations
 
 import html
 import os
-from collections.abc import Mapping
 from string import Template
-from typing import Any
+
+# Typing-only imports: ``typing``, ``collections.abc`` and ``dataclasses`` cost several
+# milliseconds of cold start, and annotations are strings here (``__future__``).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    Event = dict[str, Any]
 
 # The Lambda runtime imports this file as a top-level module (the asset folder is the code
 # root); tests and the wheel import it from the package ``lambda_triggers``. See
@@ -59,8 +66,6 @@ try:
     from . import _runtime
 except ImportError:  # pragma: no cover - only when the folder is the Lambda code root
     import _runtime  # type: ignore[no-redef, import-not-found]
-
-Event = dict[str, Any]
 
 #: Template name (the ``<NAME>`` in the environment variables) of each trigger source.
 TEMPLATE_NAMES: Mapping[str, str] = {

@@ -36,10 +36,16 @@ See https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-p
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+
+# Typing-only imports: ``typing``, ``collections.abc`` and ``dataclasses`` cost several
+# milliseconds of cold start, and annotations are strings here (``__future__``).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    Event = dict[str, Any]
 
 # The Lambda runtime imports this file as a top-level module (the asset folder is the code
 # root); tests and the wheel import it from the package ``lambda_triggers``. See
@@ -50,22 +56,34 @@ except ImportError:  # pragma: no cover - only when the folder is the Lambda cod
     import _aws  # type: ignore[no-redef, import-not-found]
     import _runtime  # type: ignore[no-redef, import-not-found]
 
-Event = dict[str, Any]
-
 CONFIRM_SIGN_UP = "PostConfirmation_ConfirmSignUp"
 CONFIRM_FORGOT_PASSWORD = "PostConfirmation_ConfirmForgotPassword"
 
 SETUP_FAILED_MESSAGE = "We could not finish setting up your account. Please try again."
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(_runtime.Record):
     """The trigger's configuration; see the module docstring for each variable."""
 
-    default_group: str | None = None
-    profile_table_name: str | None = None
-    profile_partition_key: str = "sub"
-    profile_attributes: tuple[str, ...] = ("email",)
+    __slots__ = (
+        "default_group",
+        "profile_attributes",
+        "profile_partition_key",
+        "profile_table_name",
+    )
+
+    def __init__(
+        self,
+        *,
+        default_group: str | None = None,
+        profile_table_name: str | None = None,
+        profile_partition_key: str = "sub",
+        profile_attributes: tuple[str, ...] = ("email",),
+    ) -> None:
+        self.default_group = default_group
+        self.profile_table_name = profile_table_name
+        self.profile_partition_key = profile_partition_key
+        self.profile_attributes = profile_attributes
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:

@@ -62,9 +62,15 @@ and https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+
+# Typing-only imports: ``typing``, ``collections.abc`` and ``dataclasses`` cost several
+# milliseconds of cold start, and annotations are strings here (``__future__``).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+    from typing import Any
+
+    Event = dict[str, Any]
 
 # The Lambda runtime imports this file as a top-level module (the asset folder is the code
 # root); tests and the wheel import it from the package ``lambda_triggers``. See
@@ -74,8 +80,6 @@ try:
 except ImportError:  # pragma: no cover - only when the folder is the Lambda code root
     import _aws  # type: ignore[no-redef, import-not-found]
     import _runtime  # type: ignore[no-redef, import-not-found]
-
-Event = dict[str, Any]
 
 SIGN_UP = "PreSignUp_SignUp"
 ADMIN_CREATE_USER = "PreSignUp_AdminCreateUser"
@@ -91,15 +95,31 @@ LINK_FAILED_MESSAGE = "We could not finish signing you in. Please try again in a
 _ALREADY_LINKED_HINTS = ("already linked", "already exists", "may not be passed in as a sourceuser")
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(_runtime.Record):
     """The trigger's configuration; see the module docstring for each variable."""
 
-    allowed_domains: tuple[str, ...] = ()
-    denied_domains: tuple[str, ...] = ()
-    auto_confirm_domains: tuple[str, ...] = ()
-    link_federated: bool = False
-    link_providers: tuple[str, ...] = ()
+    __slots__ = (
+        "allowed_domains",
+        "auto_confirm_domains",
+        "denied_domains",
+        "link_federated",
+        "link_providers",
+    )
+
+    def __init__(
+        self,
+        *,
+        allowed_domains: tuple[str, ...] = (),
+        denied_domains: tuple[str, ...] = (),
+        auto_confirm_domains: tuple[str, ...] = (),
+        link_federated: bool = False,
+        link_providers: tuple[str, ...] = (),
+    ) -> None:
+        self.allowed_domains = allowed_domains
+        self.denied_domains = denied_domains
+        self.auto_confirm_domains = auto_confirm_domains
+        self.link_federated = link_federated
+        self.link_providers = link_providers
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:

@@ -29,6 +29,11 @@ scalar) arrays of scalars become comma-separated strings and objects become comp
 The partition key, the groups attribute and Cognito's reserved claims (``sub``, ``iss``, ``aud``,
 ``token_use``, ``cognito:groups``, ...) are never copied. A suppressed claim wins over an added one.
 
+The request's ``groupConfiguration`` is echoed back as ``groupOverrideDetails`` (with any groups
+from the item appended): Cognito documents that an empty or null ``groupOverrideDetails`` drops
+the user's groups. Without a ``groupConfiguration`` (cognito-local, client credentials)
+none is sent.
+
 If the table cannot be read (timeout, throttling, missing table), ``CLAIMS_FAIL_MODE`` decides:
 ``issue_without_claims`` (default) issues the tokens without the table's claims and logs an
 error; ``deny`` refuses the sign-in with a short message. Lookups, including "no item", are
@@ -65,13 +70,18 @@ See https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-p
 
 from __future__ import annotations
 
-import json
 import os
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+
+# Typing-only imports: ``typing``, ``collections.abc`` and ``dataclasses`` cost several
+# milliseconds of cold start, and annotations are strings here (``__future__``).
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from typing import Any
+
+    Event = dict[str, Any]
+    Json = str | int | float | bool | list[Any] | dict[str, Any]
 
 # The Lambda runtime imports this file as the top-level module ``pre_token_generation`` (the
 # asset folder is the code root), while tests and the wheel import it as
@@ -82,9 +92,6 @@ try:
 except ImportError:  # pragma: no cover - only when the folder is the Lambda code root
     import _aws  # type: ignore[no-redef, import-not-found]
     import _runtime  # type: ignore[no-redef, import-not-found]
-
-Event = dict[str, Any]
-Json = str | int | float | bool | list[Any] | dict[str, Any]
 
 USER_SOURCES = frozenset(
     {
@@ -135,22 +142,52 @@ SCALAR_ID_CLAIMS = frozenset({"address", "email_verified", "phone_number_verifie
 DENY_MESSAGE = "Sign-in is temporarily unavailable. Please try again in a moment."
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(_runtime.Record):
     """The trigger's configuration; see the module docstring for each variable."""
 
-    table_name: str | None = None
-    partition_key: str = "sub"
-    claim_attributes: tuple[str, ...] = ()
-    groups_attribute: str | None = None
-    groups_claim: str | None = None
-    access_token_claims: bool = True
-    suppress_claims: tuple[str, ...] = ()
-    scopes_to_add: tuple[str, ...] = ()
-    scopes_to_suppress: tuple[str, ...] = ()
-    cache_ttl_seconds: float = 60.0
-    cache_max_entries: int = 1024
-    fail_mode: str = "issue_without_claims"
+    __slots__ = (
+        "access_token_claims",
+        "cache_max_entries",
+        "cache_ttl_seconds",
+        "claim_attributes",
+        "fail_mode",
+        "groups_attribute",
+        "groups_claim",
+        "partition_key",
+        "scopes_to_add",
+        "scopes_to_suppress",
+        "suppress_claims",
+        "table_name",
+    )
+
+    def __init__(
+        self,
+        *,
+        table_name: str | None = None,
+        partition_key: str = "sub",
+        claim_attributes: tuple[str, ...] = (),
+        groups_attribute: str | None = None,
+        groups_claim: str | None = None,
+        access_token_claims: bool = True,
+        suppress_claims: tuple[str, ...] = (),
+        scopes_to_add: tuple[str, ...] = (),
+        scopes_to_suppress: tuple[str, ...] = (),
+        cache_ttl_seconds: float = 60.0,
+        cache_max_entries: int = 1024,
+        fail_mode: str = "issue_without_claims",
+    ) -> None:
+        self.table_name = table_name
+        self.partition_key = partition_key
+        self.claim_attributes = claim_attributes
+        self.groups_attribute = groups_attribute
+        self.groups_claim = groups_claim
+        self.access_token_claims = access_token_claims
+        self.suppress_claims = suppress_claims
+        self.scopes_to_add = scopes_to_add
+        self.scopes_to_suppress = scopes_to_suppress
+        self.cache_ttl_seconds = cache_ttl_seconds
+        self.cache_max_entries = cache_max_entries
+        self.fail_mode = fail_mode
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -201,8 +238,7 @@ class Settings:
         return settings
 
 
-@dataclass(frozen=True)
-class ItemClaims:
+class ItemClaims(_runtime.Record):
     """Claims derived from one table item, pre-rendered for each answer shape.
 
     Attributes:
@@ -212,10 +248,20 @@ class ItemClaims:
         groups: Groups to add to the user's ``cognito:groups``.
     """
 
-    structured: dict[str, Json] = field(default_factory=dict)
-    id_token: dict[str, Json] = field(default_factory=dict)
-    flat: dict[str, str] = field(default_factory=dict)
-    groups: tuple[str, ...] = ()
+    __slots__ = ("flat", "groups", "id_token", "structured")
+
+    def __init__(
+        self,
+        *,
+        structured: dict[str, Json] | None = None,
+        id_token: dict[str, Json] | None = None,
+        flat: dict[str, str] | None = None,
+        groups: tuple[str, ...] = (),
+    ) -> None:
+        self.structured: dict[str, Json] = structured or {}
+        self.id_token: dict[str, Json] = id_token or {}
+        self.flat: dict[str, str] = flat or {}
+        self.groups = groups
 
 
 NO_CLAIMS = ItemClaims()
@@ -233,7 +279,8 @@ class TtlCache:
         self._ttl = ttl
         self._max_entries = max_entries
         self._clock = clock
-        self._entries: OrderedDict[str, tuple[float, ItemClaims]] = OrderedDict()
+        # A plain dict keeps insertion order, so its first key is the oldest entry.
+        self._entries: dict[str, tuple[float, ItemClaims]] = {}
 
     def get(self, key: str) -> ItemClaims | None:
         """Return the live entry for ``key``, or ``None``."""
@@ -249,10 +296,10 @@ class TtlCache:
         """Store ``value``, dropping the oldest entries beyond the size bound."""
         if self._ttl <= 0:
             return
+        self._entries.pop(key, None)  # re-inserting moves the key to the end
         self._entries[key] = (self._clock() + self._ttl, value)
-        self._entries.move_to_end(key)
         while len(self._entries) > self._max_entries:
-            self._entries.popitem(last=False)
+            del self._entries[next(iter(self._entries))]
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -342,6 +389,8 @@ def flat_value(value: Json) -> str:
         isinstance(v, str | int | float) and not isinstance(v, bool) for v in value
     ):
         return ",".join(str(v) for v in value)
+    import json  # Lazily: only when a table item holds an object or a nested list.
+
     return json.dumps(value, sort_keys=True, separators=(",", ":"))
 
 
@@ -387,14 +436,15 @@ def customize(event: Event, claims: ItemClaims, config: Settings) -> Event:
     group_config = request.get("groupConfiguration") or {}
     current_groups: list[str] = list(group_config.get("groupsToOverride") or [])
     groups = current_groups + [g for g in claims.groups if g not in current_groups]
+    # Cognito documents that an empty or null groupOverrideDetails suppresses the groups and
+    # that echoing the request's groupConfiguration keeps them: echo it whenever there is one.
     group_override: dict[str, Any] | None = None
-    if len(groups) != len(current_groups):
+    if group_config or len(groups) != len(current_groups):
         group_override = {
             "groupsToOverride": groups,
             "iamRolesToOverride": list(group_config.get("iamRolesToOverride") or []),
+            "preferredRole": group_config.get("preferredRole"),
         }
-        if group_config.get("preferredRole"):
-            group_override["preferredRole"] = group_config["preferredRole"]
     suppress = list(config.suppress_claims)
     groups_claim = (
         config.groups_claim

@@ -57,6 +57,16 @@ def table(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         yield client
 
 
+#: The fixtures' groupConfiguration, echoed back so Cognito keeps the groups.
+ECHO = {
+    "groupOverrideDetails": {
+        "groupsToOverride": ["readers"],
+        "iamRolesToOverride": ["arn:aws:iam::111122223333:role/readers"],
+        "preferredRole": "arn:aws:iam::111122223333:role/readers",
+    }
+}
+
+
 def override_v1(result: dict[str, Any]) -> dict[str, Any]:
     details: dict[str, Any] = result["response"]["claimsOverrideDetails"]
     return details
@@ -180,6 +190,18 @@ def test_groups_from_the_item_extend_cognito_groups_and_a_groups_claim(
     assert v1["claimsToAddOrOverride"]["roles_all"] == "readers,tenant-admins"
 
 
+def test_groups_are_echoed_unchanged_and_omitted_without_a_group_configuration(
+    event: LoadEvent,
+) -> None:
+    with_groups = ptg.handler(event("pre_token_generation/v2/TokenGeneration_HostedAuth"), None)
+    local = ptg.handler(
+        event("pre_token_generation/cognito_local/TokenGeneration_Authentication"), None
+    )
+
+    assert override_v2(with_groups)["groupOverrideDetails"] == ECHO["groupOverrideDetails"]
+    assert override_v1(local) == {}
+
+
 def test_v2_scopes_and_id_token_only_claims(
     table: Any, event: LoadEvent, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -249,13 +271,13 @@ def test_user_without_item_gets_no_table_claims(
     ev = event("pre_token_generation/v1/TokenGeneration_Authentication")
     ev["request"]["userAttributes"]["sub"] = "no-such-user"
 
-    assert override_v1(ptg.handler(ev, None)) == {}
+    assert override_v1(ptg.handler(ev, None)) == ECHO
 
 
 def test_without_a_table_nothing_is_read(event: LoadEvent) -> None:
     result = ptg.handler(event("pre_token_generation/v2/TokenGeneration_Authentication"), None)
 
-    assert override_v2(result) == {"idTokenGeneration": {}, "accessTokenGeneration": {}}
+    assert override_v2(result) == {"idTokenGeneration": {}, "accessTokenGeneration": {}} | ECHO
 
 
 def test_unknown_trigger_source_returns_the_event_unchanged(
@@ -343,7 +365,7 @@ def test_table_failure_issues_tokens_without_claims_by_default(
 
     result = ptg.handler(event("pre_token_generation/v2/TokenGeneration_Authentication"), None)
 
-    assert override_v2(result) == {"idTokenGeneration": {}, "accessTokenGeneration": {}}
+    assert override_v2(result) == {"idTokenGeneration": {}, "accessTokenGeneration": {}} | ECHO
     assert len(dynamodb.calls) == _aws.ATTEMPTS_PER_CALL  # one bounded retry, then give up
     assert pauses == [_aws.RETRY_PAUSE_SECONDS]
     log = json.loads(capsys.readouterr().out)
@@ -377,7 +399,7 @@ def test_failures_are_not_cached(
     first = ptg.handler(event("pre_token_generation/v1/TokenGeneration_Authentication"), None)
     second = ptg.handler(event("pre_token_generation/v1/TokenGeneration_Authentication"), None)
 
-    assert override_v1(first) == {}
+    assert override_v1(first) == ECHO
     assert override_v1(second)["claimsToAddOrOverride"] == {"tenant": "acme"}
 
 
@@ -395,7 +417,7 @@ def test_a_missing_table_is_not_retried(
         result = ptg.handler(event("pre_token_generation/v1/TokenGeneration_Authentication"), None)
         stubber.assert_no_pending_responses()
 
-    assert override_v1(result) == {}
+    assert override_v1(result) == ECHO
     assert pauses == []
 
 
