@@ -14,7 +14,9 @@ from typing import Any
 
 import jwt
 import pytest
-from conftest import (
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from token_factory import (
     CLIENT_ID,
     ISSUER,
     KID,
@@ -26,8 +28,6 @@ from conftest import (
     b64url,
     claims_for,
 )
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 import cognito_tokens as ct
 

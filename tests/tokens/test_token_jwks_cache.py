@@ -9,8 +9,8 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import pytest
-from conftest import JWKS_URI, KID, ROTATED_KID, public_jwk
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from token_factory import JWKS_URI, KID, ROTATED_KID, public_jwk
 
 from cognito_tokens import (
     JwksCache,

@@ -14,8 +14,8 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import CLIENT_ID, KID, POOL_ID, Mint, claims_for
 from moto.server import ThreadedMotoServer
+from token_factory import CLIENT_ID, KID, POOL_ID, Mint, claims_for
 
 from cognito_tokens import (
     CognitoJwtVerifier,

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import (
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from token_factory import (
     CLIENT_ID,
     ISSUER,
     JWKS_URI,
@@ -20,8 +22,6 @@ from conftest import (
     b64url,
     claims_for,
 )
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from cognito_tokens import (
     ANY_CLIENT,
