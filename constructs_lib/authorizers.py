@@ -1,0 +1,257 @@
+"""API Gateway authorizers bound to a user pool, with the scopes each route or method requires.
+
+Two helpers, one per API flavour, each returning the authorizer together with the keyword
+arguments that attach it to a route (HTTP API) or a method (REST API):
+
+    auth = http_api_jwt_authorizer(user_pool=pool, user_pool_clients=[web])
+    http_api.add_routes(path="/orders", integration=integration, **auth.route_options())
+
+    auth = rest_api_user_pool_authorizer(self, "Authorizer", user_pool=pool)
+    rest_api.root.add_method("GET", integration, **auth.method_options())
+
+What API Gateway checks (and what it does not):
+
+- HTTP API JWT authorizer: signature against the pool's JWKS, ``exp``/``nbf``/``iat``, ``iss``,
+  and the audience: the token's ``aud`` must be one of the app client ids, or, when the token has
+  no ``aud`` (a Cognito access token), its ``client_id``. It does not check ``token_use``: an ID
+  token of a listed client passes too, unless the route requires scopes (ID tokens carry none).
+  With scopes, a token needs at least one of them. See
+  https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
+- REST API Cognito user pools authorizer: signature and expiry of tokens from the pool, for any
+  app client of the pool. A method without scopes takes the ID token; a method with scopes takes
+  an access token carrying at least one of them. See
+  https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-integrate-with-cognito.html
+
+Backends that must check more (a client of a REST API, ``token_use``, groups, all of several
+scopes) verify the token themselves with ``cognito_tokens.CognitoJwtVerifier``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TypedDict
+
+from aws_cdk import Duration
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_apigatewayv2 as apigatewayv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+
+from constructs_lib.validation import Problems, is_token
+
+Scope = str | cognito.OAuthScope
+"""A scope as a string (``"orders/read"``) or an ``aws_cognito.OAuthScope``."""
+
+DEFAULT_HTTP_AUTHORIZER_ID = "CognitoJwtAuthorizer"
+"""Construct id of the HTTP API authorizer: part of the logical id, so it never changes."""
+
+
+class HttpRouteAuthorization(TypedDict):
+    """Keyword arguments for ``HttpApi.add_routes`` / ``HttpRoute``."""
+
+    authorizer: apigatewayv2.IHttpRouteAuthorizer
+    authorization_scopes: list[str] | None
+
+
+class RestMethodAuthorization(TypedDict):
+    """Keyword arguments for ``IResource.add_method`` / ``MethodOptions``."""
+
+    authorizer: apigateway.IAuthorizer
+    authorization_type: apigateway.AuthorizationType
+    authorization_scopes: list[str] | None
+
+
+def _scope_names(scopes: Sequence[Scope], argument: str, problems: Problems) -> tuple[str, ...]:
+    names: list[str] = []
+    if isinstance(scopes, str):
+        problems.add(f"{argument} must be a list of scopes, got the string {scopes!r}")
+        return ()
+    for scope in scopes:
+        name = scope.scope_name if isinstance(scope, cognito.OAuthScope) else scope
+        if not isinstance(name, str):
+            problems.add(f"{argument} must hold strings or OAuthScope, got {scope!r}")
+        elif not is_token(name) and (not name or any(c.isspace() for c in name)):
+            problems.add(
+                f"{argument} must be scope names without spaces, got {name!r} "
+                "(a token's scope claim is space-separated)"
+            )
+        else:
+            names.append(name)
+    return tuple(names)
+
+
+@dataclass(frozen=True, kw_only=True)
+class HttpApiAuthorization:
+    """An HTTP API JWT authorizer for a user pool, and the route options that use it.
+
+    Attributes:
+        authorizer: The authorizer; it is rendered once a route uses it.
+        issuer: The pool's issuer URL (``JwtConfiguration.Issuer``).
+        audience: The app client ids (``JwtConfiguration.Audience``).
+        authorization_scopes: Scopes a route requires by default; a token needs one of them.
+    """
+
+    authorizer: authorizers.HttpJwtAuthorizer
+    issuer: str
+    audience: tuple[str, ...]
+    authorization_scopes: tuple[str, ...]
+
+    def route_options(
+        self, *, authorization_scopes: Sequence[Scope] | None = None
+    ) -> HttpRouteAuthorization:
+        """Keyword arguments that protect a route with this authorizer.
+
+        Args:
+            authorization_scopes: Scopes for this route instead of the default ones; ``[]``
+                for none. Default: the ``authorization_scopes`` given to the helper.
+
+        Raises:
+            ConfigurationError: A scope is not a scope name.
+        """
+        scopes = self.authorization_scopes
+        if authorization_scopes is not None:
+            problems = Problems("route_options")
+            scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
+            problems.raise_if_any()
+        return {"authorizer": self.authorizer, "authorization_scopes": list(scopes) or None}
+
+
+@dataclass(frozen=True, kw_only=True)
+class RestApiAuthorization:
+    """A REST API Cognito user pools authorizer, and the method options that use it.
+
+    Attributes:
+        authorizer: The authorizer construct.
+        authorization_scopes: Scopes a method requires by default; a token needs one of them.
+    """
+
+    authorizer: apigateway.CognitoUserPoolsAuthorizer
+    authorization_scopes: tuple[str, ...]
+
+    def method_options(
+        self, *, authorization_scopes: Sequence[Scope] | None = None
+    ) -> RestMethodAuthorization:
+        """Keyword arguments that protect a method with this authorizer.
+
+        Args:
+            authorization_scopes: Scopes for this method instead of the default ones; ``[]``
+                for none (the method then takes ID tokens). Default: the
+                ``authorization_scopes`` given to the helper.
+
+        Raises:
+            ConfigurationError: A scope is not a scope name.
+        """
+        scopes = self.authorization_scopes
+        if authorization_scopes is not None:
+            problems = Problems("method_options")
+            scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
+            problems.raise_if_any()
+        return {
+            "authorizer": self.authorizer,
+            "authorization_type": apigateway.AuthorizationType.COGNITO,
+            "authorization_scopes": list(scopes) or None,
+        }
+
+
+def http_api_jwt_authorizer(
+    *,
+    user_pool: cognito.IUserPool,
+    user_pool_clients: Sequence[cognito.IUserPoolClient],
+    authorization_scopes: Sequence[Scope] = (),
+    authorizer_id: str = DEFAULT_HTTP_AUTHORIZER_ID,
+    authorizer_name: str | None = None,
+    identity_source: Sequence[str] | None = None,
+) -> HttpApiAuthorization:
+    """An HTTP API JWT authorizer that accepts tokens of ``user_pool`` issued to its clients.
+
+    The issuer is ``https://`` + the pool's provider name, so the region of an imported pool is
+    right. API Gateway matches the token's ``aud``, or ``client_id`` when there is no ``aud``,
+    against the client ids: both Cognito ID and access tokens of those clients pass.
+
+    Args:
+        user_pool: The pool that issues the tokens.
+        user_pool_clients: The app clients whose tokens are accepted (the JWT audience).
+        authorization_scopes: Scopes a route requires by default (a token needs one of them);
+            requiring scopes also keeps ID tokens out. Default: none.
+        authorizer_id: Construct id of the authorizer. Default: ``"CognitoJwtAuthorizer"``.
+        authorizer_name: Name of the authorizer in API Gateway. Default: the ``authorizer_id``.
+        identity_source: Where the token is read. Default: ``["$request.header.Authorization"]``.
+
+    Returns:
+        The authorizer, its issuer and audience, and ``route_options()`` for routes.
+
+    Raises:
+        ConfigurationError: No clients, or a scope that is not a scope name.
+    """
+    problems = Problems("http_api_jwt_authorizer")
+    clients = list(user_pool_clients)
+    problems.check(
+        bool(clients),
+        "user_pool_clients must name at least one app client: API Gateway checks the token's "
+        f"aud / client_id against them (got {clients!r})",
+    )
+    scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
+    problems.check(bool(authorizer_id), f"authorizer_id must not be empty, got {authorizer_id!r}")
+    problems.raise_if_any()
+    issuer = f"https://{user_pool.user_pool_provider_name}"
+    audience = tuple(client.user_pool_client_id for client in clients)
+    authorizer = authorizers.HttpJwtAuthorizer(
+        authorizer_id,
+        issuer,
+        jwt_audience=list(audience),
+        authorizer_name=authorizer_name,
+        identity_source=list(identity_source) if identity_source is not None else None,
+    )
+    return HttpApiAuthorization(
+        authorizer=authorizer, issuer=issuer, audience=audience, authorization_scopes=scopes
+    )
+
+
+def rest_api_user_pool_authorizer(
+    scope: Construct,
+    id: str,
+    *,
+    user_pool: cognito.IUserPool,
+    authorization_scopes: Sequence[Scope] = (),
+    authorizer_name: str | None = None,
+    identity_source: str | None = None,
+    results_cache_ttl: Duration | None = None,
+) -> RestApiAuthorization:
+    """A REST API Cognito user pools authorizer for ``user_pool``.
+
+    It accepts tokens of every app client of the pool (a REST API cannot restrict the client);
+    without scopes a method takes ID tokens, with scopes an access token with one of them.
+
+    Args:
+        scope: The construct scope of the authorizer.
+        id: The construct id of the authorizer.
+        user_pool: The pool that issues the tokens.
+        authorization_scopes: Scopes a method requires by default (a token needs one of them).
+            Default: none (methods take ID tokens).
+        authorizer_name: Name of the authorizer in API Gateway. Default: the construct's
+            unique id.
+        identity_source: The request header with the token.
+            Default: ``"method.request.header.Authorization"``.
+        results_cache_ttl: How long API Gateway caches a decision.
+            Default: ``Duration.minutes(5)``.
+
+    Returns:
+        The authorizer and ``method_options()`` for methods.
+
+    Raises:
+        ConfigurationError: A scope that is not a scope name.
+    """
+    problems = Problems("rest_api_user_pool_authorizer")
+    scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
+    problems.raise_if_any()
+    authorizer = apigateway.CognitoUserPoolsAuthorizer(
+        scope,
+        id,
+        cognito_user_pools=[user_pool],
+        authorizer_name=authorizer_name,
+        identity_source=identity_source,
+        results_cache_ttl=results_cache_ttl,
+    )
+    return RestApiAuthorization(authorizer=authorizer, authorization_scopes=scopes)

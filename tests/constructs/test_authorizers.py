@@ -1,0 +1,256 @@
+"""API Gateway authorizers bound to a user pool: rendered issuer, audience, providers and scopes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from aws_cdk import Stack, Token
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_apigatewayv2 as apigatewayv2
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_cognito as cognito
+from aws_cdk.assertions import Capture, Match, Template
+
+from constructs_lib.authorizers import (
+    http_api_jwt_authorizer,
+    rest_api_user_pool_authorizer,
+)
+from constructs_lib.errors import ConfigurationError
+
+TemplateOf = Callable[[Stack], Template]
+INTEGRATION_URL = "https://backend.example.com"
+
+
+def pool_and_clients(
+    stack: Stack,
+) -> tuple[cognito.UserPool, cognito.UserPoolClient, cognito.UserPoolClient]:
+    pool = cognito.UserPool(stack, "Pool")
+    return pool, pool.add_client("Web"), pool.add_client("Mobile")
+
+
+def logical_id(stack: Stack, construct: object) -> str:
+    return stack.get_logical_id(construct.node.default_child)  # type: ignore[attr-defined]
+
+
+# --- HTTP API -----------------------------------------------------------------------------------
+
+
+def test_http_jwt_authorizer_has_the_pool_issuer_and_the_clients_as_audience(
+    stack: Stack, template_of: TemplateOf
+) -> None:
+    pool, web, mobile = pool_and_clients(stack)
+    auth = http_api_jwt_authorizer(user_pool=pool, user_pool_clients=[web, mobile])
+    api = apigatewayv2.HttpApi(stack, "Api")
+    api.add_routes(
+        path="/me",
+        integration=integrations.HttpUrlIntegration("Backend", INTEGRATION_URL),
+        **auth.route_options(),
+    )
+    template = template_of(stack)
+    pool_id = logical_id(stack, pool)
+    template.has_resource_properties(
+        "AWS::ApiGatewayV2::Authorizer",
+        {
+            "AuthorizerType": "JWT",
+            "Name": "CognitoJwtAuthorizer",
+            "IdentitySource": ["$request.header.Authorization"],
+            "JwtConfiguration": {
+                "Issuer": {
+                    "Fn::Join": ["", ["https://", {"Fn::GetAtt": [pool_id, "ProviderName"]}]]
+                },
+                "Audience": [
+                    {"Ref": logical_id(stack, web)},
+                    {"Ref": logical_id(stack, mobile)},
+                ],
+            },
+        },
+    )
+    authorizer_id = Capture()
+    template.has_resource_properties(
+        "AWS::ApiGatewayV2::Route",
+        {
+            "RouteKey": "ANY /me",
+            "AuthorizationType": "JWT",
+            "AuthorizerId": {"Ref": authorizer_id},
+            "AuthorizationScopes": Match.absent(),
+        },
+    )
+    assert authorizer_id.as_string() in template.find_resources("AWS::ApiGatewayV2::Authorizer")
+    assert auth.audience == (web.user_pool_client_id, mobile.user_pool_client_id)
+
+
+def test_http_route_requires_the_given_scopes(stack: Stack, template_of: TemplateOf) -> None:
+    pool, web, _ = pool_and_clients(stack)
+    read = cognito.OAuthScope.custom("orders/read")
+    auth = http_api_jwt_authorizer(
+        user_pool=pool, user_pool_clients=[web], authorization_scopes=[read, "orders/admin"]
+    )
+    api = apigatewayv2.HttpApi(stack, "Api")
+    backend = integrations.HttpUrlIntegration("Backend", INTEGRATION_URL)
+    api.add_routes(path="/orders", integration=backend, **auth.route_options())
+    api.add_routes(
+        path="/profile",
+        integration=backend,
+        **auth.route_options(authorization_scopes=[cognito.OAuthScope.OPENID]),
+    )
+    template = template_of(stack)
+    template.has_resource_properties(
+        "AWS::ApiGatewayV2::Route",
+        {"RouteKey": "ANY /orders", "AuthorizationScopes": ["orders/read", "orders/admin"]},
+    )
+    template.has_resource_properties(
+        "AWS::ApiGatewayV2::Route", {"RouteKey": "ANY /profile", "AuthorizationScopes": ["openid"]}
+    )
+    template.resource_count_is("AWS::ApiGatewayV2::Authorizer", 1)  # shared by both routes
+
+
+def test_http_issuer_follows_the_region_of_an_imported_pool(
+    stack: Stack, template_of: TemplateOf
+) -> None:
+    pool = cognito.UserPool.from_user_pool_arn(
+        stack, "Imported", "arn:aws:cognito-idp:us-east-2:123456789012:userpool/us-east-2_AbC123"
+    )
+    client = cognito.UserPoolClient.from_user_pool_client_id(stack, "Client", "1example23456789")
+    auth = http_api_jwt_authorizer(
+        user_pool=pool, user_pool_clients=[client], authorizer_name="orders"
+    )
+    apigatewayv2.HttpApi(stack, "Api").add_routes(
+        path="/x",
+        integration=integrations.HttpUrlIntegration("Backend", INTEGRATION_URL),
+        **auth.route_options(),
+    )
+    template_of(stack).has_resource_properties(
+        "AWS::ApiGatewayV2::Authorizer",
+        {
+            "Name": "orders",
+            "JwtConfiguration": {
+                "Issuer": {
+                    "Fn::Join": [
+                        "",
+                        [
+                            "https://cognito-idp.us-east-2.",
+                            {"Ref": "AWS::URLSuffix"},
+                            "/us-east-2_AbC123",
+                        ],
+                    ]
+                },
+                "Audience": ["1example23456789"],
+            },
+        },
+    )
+
+
+def test_fails_when_no_client_is_given(stack: Stack) -> None:
+    pool, _, _ = pool_and_clients(stack)
+    with pytest.raises(ConfigurationError) as caught:
+        http_api_jwt_authorizer(user_pool=pool, user_pool_clients=[])
+    assert caught.value.problems == (
+        "http_api_jwt_authorizer: user_pool_clients must name at least one app client: "
+        "API Gateway checks the token's aud / client_id against them (got [])",
+    )
+
+
+def test_fails_with_every_problem_of_one_call_together(stack: Stack) -> None:
+    pool, _, _ = pool_and_clients(stack)
+    with pytest.raises(ConfigurationError) as caught:
+        http_api_jwt_authorizer(
+            user_pool=pool,
+            user_pool_clients=[],
+            authorization_scopes=["orders/read orders/write", ""],
+            authorizer_id="",
+        )
+    assert caught.value.problems == (
+        "http_api_jwt_authorizer: user_pool_clients must name at least one app client: "
+        "API Gateway checks the token's aud / client_id against them (got [])",
+        "http_api_jwt_authorizer: authorization_scopes must be scope names without spaces, got "
+        "'orders/read orders/write' (a token's scope claim is space-separated)",
+        "http_api_jwt_authorizer: authorization_scopes must be scope names without spaces, got '' "
+        "(a token's scope claim is space-separated)",
+        "http_api_jwt_authorizer: authorizer_id must not be empty, got ''",
+    )
+    assert str(caught.value).startswith("4 configuration problems:\n")
+
+
+def test_fails_when_scopes_are_one_string(stack: Stack) -> None:
+    pool, web, _ = pool_and_clients(stack)
+    with pytest.raises(ConfigurationError, match="must be a list of scopes, got the string 'a/b'"):
+        http_api_jwt_authorizer(
+            user_pool=pool,
+            user_pool_clients=[web],
+            authorization_scopes="a/b",  # type: ignore[arg-type]
+        )
+
+
+def test_does_not_fail_when_a_scope_is_a_token(stack: Stack) -> None:
+    pool, web, _ = pool_and_clients(stack)
+    scope = Token.as_string({"Ref": "ScopeParameter"})
+    auth = http_api_jwt_authorizer(
+        user_pool=pool, user_pool_clients=[web], authorization_scopes=[scope]
+    )
+    assert auth.authorization_scopes == (scope,)
+
+
+# --- REST API -----------------------------------------------------------------------------------
+
+
+def test_rest_authorizer_lists_the_pool_as_provider(stack: Stack, template_of: TemplateOf) -> None:
+    pool, _, _ = pool_and_clients(stack)
+    auth = rest_api_user_pool_authorizer(stack, "Authorizer", user_pool=pool)
+    api = apigateway.RestApi(stack, "Api")
+    api.root.add_method("GET", apigateway.MockIntegration(), **auth.method_options())
+    template = template_of(stack)
+    template.has_resource_properties(
+        "AWS::ApiGateway::Authorizer",
+        {
+            "Type": "COGNITO_USER_POOLS",
+            "IdentitySource": "method.request.header.Authorization",
+            "ProviderARNs": [{"Fn::GetAtt": [logical_id(stack, pool), "Arn"]}],
+        },
+    )
+    template.has_resource_properties(
+        "AWS::ApiGateway::Method",
+        {
+            "HttpMethod": "GET",
+            "AuthorizationType": "COGNITO_USER_POOLS",
+            "AuthorizerId": {"Ref": logical_id(stack, auth.authorizer)},
+            "AuthorizationScopes": Match.absent(),
+        },
+    )
+
+
+def test_rest_method_requires_the_given_scopes(stack: Stack, template_of: TemplateOf) -> None:
+    pool, _, _ = pool_and_clients(stack)
+    auth = rest_api_user_pool_authorizer(
+        stack, "Authorizer", user_pool=pool, authorization_scopes=["orders/read"]
+    )
+    api = apigateway.RestApi(stack, "Api")
+    api.root.add_method("GET", apigateway.MockIntegration(), **auth.method_options())
+    api.root.add_method(
+        "DELETE",
+        apigateway.MockIntegration(),
+        **auth.method_options(authorization_scopes=["orders/read", "orders/admin"]),
+    )
+    api.root.add_method(
+        "HEAD", apigateway.MockIntegration(), **auth.method_options(authorization_scopes=[])
+    )
+    template = template_of(stack)
+    for method, scopes in [
+        ("GET", ["orders/read"]),
+        ("DELETE", ["orders/read", "orders/admin"]),
+        ("HEAD", Match.absent()),
+    ]:
+        template.has_resource_properties(
+            "AWS::ApiGateway::Method", {"HttpMethod": method, "AuthorizationScopes": scopes}
+        )
+
+
+def test_rest_method_options_refuse_a_bad_scope(stack: Stack) -> None:
+    pool, _, _ = pool_and_clients(stack)
+    auth = rest_api_user_pool_authorizer(stack, "Authorizer", user_pool=pool)
+    with pytest.raises(ConfigurationError) as caught:
+        auth.method_options(authorization_scopes=["a b"])
+    assert caught.value.problems == (
+        "method_options: authorization_scopes must be scope names without spaces, got 'a b' "
+        "(a token's scope claim is space-separated)",
+    )
