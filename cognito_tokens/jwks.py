@@ -323,8 +323,13 @@ class JwksCache:
                 actual="timeout",
                 expected="a JWKS",
             )
-        if flight.error is not None:
-            raise flight.error
+        error = flight.error
+        if error is not None:
+            if leader or not isinstance(error, JwksError):
+                raise error
+            # Each waiting thread raises its own copy: one exception object raised in several
+            # threads at once would get its traceback rewritten under the others.
+            raise type(error)(str(error), actual=error.actual, expected=error.expected) from error
         # One fetch per caller at most: if the fresh JWKS lacks the kid, the token is refused.
         with self._lock:
             entry = self._entries.get(jwks_uri)

@@ -51,6 +51,12 @@ class FakeFetcher:
         return self.documents[min(len(self.calls), len(self.documents)) - 1]
 
 
+def root_cause(error: BaseException) -> BaseException:
+    while error.__cause__ is not None:
+        error = error.__cause__
+    return error
+
+
 def test_a_known_kid_is_fetched_once_and_then_served_from_memory(jwks: dict[str, Any]) -> None:
     fetcher = FakeFetcher(jwks)
     cache = JwksCache(fetcher=fetcher)
@@ -138,8 +144,10 @@ def test_a_failed_fetch_reaches_every_waiting_thread_and_is_retried_later(
         thread.join(5)
     assert len(fetcher.calls) == 1
     assert len(errors) == 8
-    assert str(errors[0]) == f"jwks: fetching {JWKS_URI} failed: OSError: connection refused"
-    assert isinstance(errors[0].__cause__, OSError)
+    message = f"jwks: fetching {JWKS_URI} failed: OSError: connection refused"
+    assert {str(e) for e in errors} == {message}
+    assert len({id(e) for e in errors}) == 8  # one exception object per thread
+    assert all(isinstance(root_cause(e), OSError) for e in errors)
     fetcher.error = None  # the endpoint recovers: no cooldown after a failure
     assert isinstance(cache.get_key(JWKS_URI, KID), rsa.RSAPublicKey)
     assert len(fetcher.calls) == 2
