@@ -134,7 +134,7 @@ class UrllibFetcher:
             )
         try:
             return json.loads(body)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise JwksFetchError(
                 f"jwks: GET {uri} returned a body that is not JSON",
                 actual=shown(body[:40]),

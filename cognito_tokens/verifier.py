@@ -114,11 +114,14 @@ def _b64decode_strict(segment: str) -> bytes:
 
 
 def _json(data: bytes) -> object:
+    """Parse JSON; every failure, including nesting too deep to parse, is a ``ValueError``."""
     text = data.decode("utf-8")
     try:
         value, end = _SCAN(text, 0)
     except (ValueError, StopIteration):
         end = -1
+    except RecursionError as exc:  # '[[[[...' in an (unsigned) header
+        raise ValueError("JSON nested too deeply") from exc
     if end != len(text):
         # Whitespace around the value, or garbage: the full decoder accepts the one and
         # raises a precise ValueError for the other.

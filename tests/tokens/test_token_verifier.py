@@ -380,6 +380,7 @@ def test_fails_on_a_critical_header_extension(make: Make, mint: Mint) -> None:
         (f"{b64json({'alg': 'RS256'})}.e30.e30", "kid: the header needs a key id, got None"),
         (f"{b64json({'alg': 'RS256', 'kid': 7})}.e30.e30", "kid: the header needs a key id, got 7"),
         ("x" * 70_000, "token: not a string of at most 64 KiB"),
+        (f"{b64url(b'[' * 40_000)}.e30.e30", "header: not base64url-encoded JSON"),
     ],
 )
 def test_fails_when_malformed(make: Make, token: str, message: str) -> None:
