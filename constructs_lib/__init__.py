@@ -1,5 +1,11 @@
 """AWS CDK constructs for complete, secure-by-default Amazon Cognito authentication."""
 
+from constructs_lib.authorizers import (
+    HttpApiAuthorization,
+    RestApiAuthorization,
+    http_api_jwt_authorizer,
+    rest_api_user_pool_authorizer,
+)
 from constructs_lib.cognito_auth import CognitoAuth
 from constructs_lib.errors import ConfigurationError
 from constructs_lib.user_pool import (
@@ -19,9 +25,13 @@ __all__ = [
     "CompromisedCredentialsAction",
     "ConfigurationError",
     "Group",
+    "HttpApiAuthorization",
+    "RestApiAuthorization",
     "RiskAction",
     "SecureUserPool",
     "SesEmail",
     "ThreatProtection",
     "UserPoolSettings",
+    "http_api_jwt_authorizer",
+    "rest_api_user_pool_authorizer",
 ]
