@@ -8,6 +8,17 @@ from constructs_lib.authorizers import (
 )
 from constructs_lib.cognito_auth import CognitoAuth
 from constructs_lib.errors import ConfigurationError
+from constructs_lib.triggers import (
+    ClaimsFailMode,
+    ClaimsTable,
+    CustomMessages,
+    MessageTemplate,
+    PostConfirmation,
+    PreSignUp,
+    PreTokenGeneration,
+    Triggers,
+    UserPoolTriggers,
+)
 from constructs_lib.user_pool import (
     AdaptiveAction,
     CompromisedCredentialsAction,
@@ -21,17 +32,26 @@ from constructs_lib.user_pool import (
 
 __all__ = [
     "AdaptiveAction",
+    "ClaimsFailMode",
+    "ClaimsTable",
     "CognitoAuth",
     "CompromisedCredentialsAction",
     "ConfigurationError",
+    "CustomMessages",
     "Group",
     "HttpApiAuthorization",
+    "MessageTemplate",
+    "PostConfirmation",
+    "PreSignUp",
+    "PreTokenGeneration",
     "RestApiAuthorization",
     "RiskAction",
     "SecureUserPool",
     "SesEmail",
     "ThreatProtection",
+    "Triggers",
     "UserPoolSettings",
+    "UserPoolTriggers",
     "http_api_jwt_authorizer",
     "rest_api_user_pool_authorizer",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
+from constructs_lib.triggers import Triggers, UserPoolTriggers, trigger_problems
 from constructs_lib.user_pool import SecureUserPool, UserPoolSettings, user_pool_problems
 from constructs_lib.validation import Problems
 
@@ -22,6 +23,8 @@ class CognitoAuth(Construct):
         user_pool: Settings for a new pool. Default: ``UserPoolSettings()`` (the secure default).
         existing_user_pool: Use a pool you already have instead of defining one; then
             ``user_pool`` must not be given. Default: none (a new pool is defined).
+        triggers: Bundled Lambda triggers and functions of your own, wired to the pool; the
+            pool must be defined in this app (not imported). Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
@@ -35,6 +38,7 @@ class CognitoAuth(Construct):
         *,
         user_pool: UserPoolSettings | None = None,
         existing_user_pool: cognito.IUserPool | None = None,
+        triggers: Triggers | None = None,
     ) -> None:
         problems = Problems(type(self).__name__)
         if existing_user_pool is not None and user_pool is not None:
@@ -46,6 +50,8 @@ class CognitoAuth(Construct):
             )
         elif existing_user_pool is None:
             user_pool_problems(user_pool or UserPoolSettings(), problems)
+        if triggers is not None:
+            self._trigger_problems(triggers, user_pool, existing_user_pool, problems)
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -55,6 +61,30 @@ class CognitoAuth(Construct):
         else:
             # "UserPool" is public contract: the pool's logical ID derives from it.
             self.user_pool = SecureUserPool(self, "UserPool", settings=user_pool)
+        self.triggers: UserPoolTriggers | None = None
+        if triggers is not None and isinstance(self.user_pool, cognito.UserPool):
+            self.triggers = UserPoolTriggers(
+                self, "Triggers", user_pool=self.user_pool, triggers=triggers
+            )
+
+    @staticmethod
+    def _trigger_problems(
+        triggers: Triggers,
+        settings: UserPoolSettings | None,
+        existing: cognito.IUserPool | None,
+        problems: Problems,
+    ) -> None:
+        if existing is not None and not isinstance(existing, cognito.UserPool):
+            problems.add(
+                "triggers need a user pool defined in this app; an imported existing_user_pool "
+                "cannot take triggers through CloudFormation (set them where the pool is defined)"
+            )
+        plan = None
+        if existing is None:
+            plan = (settings or UserPoolSettings()).effective_feature_plan
+        elif isinstance(existing, SecureUserPool):
+            plan = existing.settings.effective_feature_plan
+        trigger_problems(triggers, feature_plan=plan, problems=problems)
 
     @property
     def issuer_url(self) -> str:

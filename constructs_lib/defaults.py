@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 
 # Sign-in and sign-up -------------------------------------------------------------------------
 
@@ -72,3 +74,61 @@ CUSTOM_ATTRIBUTE_NAME_MAX_LENGTH = 20
 STRING_ATTRIBUTE_MAX_LENGTH = 2048
 GROUP_NAME_MAX_LENGTH = 128
 GROUP_PRECEDENCE_MAX = 2**31 - 1
+
+# Bundled Lambda triggers ---------------------------------------------------------------------
+
+#: The newest Python runtime aws-cdk-lib offers: security fixes and the fastest interpreter.
+TRIGGER_RUNTIME = lambda_.Runtime.PYTHON_3_14
+#: Graviton costs about 20 % less per GB-second; the handlers are pure Python, nothing to port.
+TRIGGER_ARCHITECTURE = lambda_.Architecture.ARM_64
+#: CPU grows with memory: 256 MB keeps a cold start with boto3 near 0.4 s at little cost.
+TRIGGER_MEMORY_MB = 256
+#: The handlers' worst case is 3.5 s (bounded AWS calls); Cognito gives up after 5 s.
+TRIGGER_TIMEOUT = Duration.seconds(4)
+#: Enough to investigate a sign-in problem, short enough not to keep user data for long.
+TRIGGER_LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+#: V2_0 customizes access tokens too (ESSENTIALS and PLUS plans); V1_0 only ID tokens.
+PRE_TOKEN_GENERATION_VERSION = cognito.LambdaVersion.V2_0
+#: A claim change reaches new tokens within a minute while a warm function reads the table
+#: at most once a minute per user.
+CLAIMS_CACHE_TTL = Duration.seconds(60)
+
+# App clients ---------------------------------------------------------------------------------
+
+#: Cognito's own default: short enough that a leaked ID or access token soon stops working.
+ID_TOKEN_VALIDITY = Duration.minutes(60)
+ACCESS_TOKEN_VALIDITY = Duration.minutes(60)
+#: Cognito's own default: users sign in again monthly; revocation ends a session sooner.
+REFRESH_TOKEN_VALIDITY = Duration.days(30)
+#: The shortest session Cognito allows between sign-in steps, which limits a replayed session.
+AUTH_SESSION_VALIDITY = Duration.minutes(3)
+#: A signed-out or stolen refresh token can be revoked, and its access tokens with it.
+ENABLE_TOKEN_REVOCATION = True
+#: What a web or server client asks for at the hosted UI: an ID token with email and profile.
+WEB_CLIENT_SCOPES = (cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE)
+#: Authorization code (with PKCE for public clients) keeps tokens out of URLs and browser history;
+#: the implicit grant does not and needs an explicit opt-in.
+WEB_CLIENT_O_AUTH_FLOWS = cognito.OAuthFlows(authorization_code_grant=True)
+#: SRP never sends the password; USER_PASSWORD_AUTH does, so it needs an explicit opt-in.
+WEB_CLIENT_AUTH_FLOWS = cognito.AuthFlow(user_srp=True)
+
+# Hosted UI -----------------------------------------------------------------------------------
+
+#: Managed login (v2) is the current hosted UI; it needs a branding style per client, which the
+#: constructs add with Cognito's default look.
+MANAGED_LOGIN_VERSION = cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN
+#: Cognito serves custom domains through CloudFront, which takes certificates from us-east-1 only.
+HOSTED_UI_CERTIFICATE_REGION = "us-east-1"
+
+# Limits from the service, for app clients and the hosted UI ----------------------------------
+
+ID_TOKEN_VALIDITY_RANGE = (Duration.minutes(5), Duration.days(1))
+ACCESS_TOKEN_VALIDITY_RANGE = (Duration.minutes(5), Duration.days(1))
+REFRESH_TOKEN_VALIDITY_RANGE = (Duration.minutes(60), Duration.days(3650))
+AUTH_SESSION_VALIDITY_RANGE = (Duration.minutes(3), Duration.minutes(15))
+CLIENT_NAME_MAX_LENGTH = 128
+DOMAIN_PREFIX_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+DOMAIN_PREFIX_RESERVED_WORDS = ("aws", "amazon", "cognito")
+RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH = 256
+RESOURCE_SERVER_SCOPES_MAX = 100
+SCOPE_NAME_MAX_LENGTH = 256

@@ -58,3 +58,17 @@ def test_service_limits_match_cognito() -> None:
     assert defaults.CUSTOM_ATTRIBUTES_MAX == 50
     assert defaults.CUSTOM_ATTRIBUTE_NAME_MAX_LENGTH == 20
     assert defaults.GROUP_NAME_MAX_LENGTH == 128
+
+
+def test_trigger_defaults() -> None:
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import aws_logs as logs
+
+    assert defaults.TRIGGER_RUNTIME.name == lambda_.Runtime.PYTHON_3_14.name
+    assert defaults.TRIGGER_ARCHITECTURE.name == lambda_.Architecture.ARM_64.name
+    assert defaults.TRIGGER_MEMORY_MB == 256
+    # Below Cognito's 5 s limit, above the handlers' 3.5 s worst case (lambda_triggers/_aws.py).
+    assert defaults.TRIGGER_TIMEOUT.to_seconds() == 4
+    assert defaults.TRIGGER_LOG_RETENTION == logs.RetentionDays.ONE_MONTH
+    assert defaults.PRE_TOKEN_GENERATION_VERSION == cognito.LambdaVersion.V2_0
+    assert defaults.CLAIMS_CACHE_TTL.to_seconds() == 60

@@ -1,0 +1,531 @@
+"""The bundled Lambda triggers (``lambda_triggers/``) as constructs wired to a user pool.
+
+Each trigger is a frozen settings object (``PreTokenGeneration``, ``PreSignUp``,
+``PostConfirmation``, ``CustomMessages``) that turns into the handler's environment variables.
+``trigger_problems`` judges them at synth time with the handlers' own parsers
+(``Settings.from_env``, ``custom_message.validate_template``), so a value the handler would refuse
+at run time is refused before anything is deployed.
+
+Every function gets its own role and log group: the role holds only the permissions the handler
+needs, as separate inline policies (``attach_inline_policy``) so that no policy that names the
+pool sits on the function's dependency path: ``UserPool -> Function -> DefaultPolicy -> UserPool``
+would be a cycle (FACTS.md, "Dependency cycles").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from importlib import resources
+from typing import Any
+
+from aws_cdk import Duration
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from constructs_lib import defaults
+from constructs_lib.validation import Problems, is_token
+from lambda_triggers import _runtime, custom_message, post_confirmation, pre_sign_up
+from lambda_triggers import pre_token_generation as pre_token
+
+#: The handler folder is the asset as it is: standard library and the runtime's boto3 only.
+#: Bytecode is left out so that the asset hash is the same on every machine.
+ASSET_EXCLUDES = ["__pycache__", "*.pyc", "*.pyo"]
+
+
+class ClaimsFailMode(Enum):
+    """What pre token generation does when the claims table cannot be read."""
+
+    ISSUE_WITHOUT_CLAIMS = "issue_without_claims"
+    DENY = "deny"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreTokenGeneration:
+    """Claims from a DynamoDB table keyed by the user pool ``sub``, and from groups.
+
+    Args:
+        claims_table: One item per user; its attributes become claims. Default: no lookup.
+        partition_key: The table's string partition key holding the ``sub``. Default: ``sub``.
+        claims_attributes: Only these item attributes become claims. Default: all but the key.
+        groups_attribute: An item attribute whose values join the user's groups. Default: none.
+        groups_claim: Also copy the groups into this claim (e.g. ``roles``). Default: none.
+        claims_in_access_token: V2_0/V3_0: put the claims in the access token too. Default: True.
+        suppress_claims: Claims to remove (reserved claims cannot be). Default: none.
+        scopes_to_add: Scopes added to access tokens (V2_0/V3_0). Default: none.
+        scopes_to_suppress: Scopes removed from access tokens (V2_0/V3_0). Default: none.
+        cache_ttl: How long a lookup is cached in the function. Default: 60 seconds.
+        fail_mode: When the table cannot be read. Default: issue tokens without its claims.
+        lambda_version: The event version; V2_0 and V3_0 need ESSENTIALS or PLUS.
+            Default: ``LambdaVersion.V2_0``.
+    """
+
+    claims_table: dynamodb.ITable | None = None
+    partition_key: str = "sub"
+    claims_attributes: Sequence[str] | None = None
+    groups_attribute: str | None = None
+    groups_claim: str | None = None
+    claims_in_access_token: bool = True
+    suppress_claims: Sequence[str] = ()
+    scopes_to_add: Sequence[str] = ()
+    scopes_to_suppress: Sequence[str] = ()
+    cache_ttl: Duration = field(default_factory=lambda: defaults.CLAIMS_CACHE_TTL)
+    fail_mode: ClaimsFailMode = ClaimsFailMode.ISSUE_WITHOUT_CLAIMS
+    lambda_version: cognito.LambdaVersion = defaults.PRE_TOKEN_GENERATION_VERSION
+
+    def environment(self) -> dict[str, str]:
+        env = {
+            "CLAIMS_PARTITION_KEY": self.partition_key,
+            "CLAIMS_IN_ACCESS_TOKEN": _flag(self.claims_in_access_token),
+            "CLAIMS_CACHE_TTL_SECONDS": str(int(self.cache_ttl.to_seconds())),
+            "CLAIMS_FAIL_MODE": self.fail_mode.value,
+        }
+        if self.claims_table is not None:
+            env["CLAIMS_TABLE_NAME"] = self.claims_table.table_name
+        _set_list(env, "CLAIMS_ATTRIBUTES", self.claims_attributes)
+        _set_list(env, "SUPPRESS_CLAIMS", self.suppress_claims)
+        _set_list(env, "SCOPES_TO_ADD", self.scopes_to_add)
+        _set_list(env, "SCOPES_TO_SUPPRESS", self.scopes_to_suppress)
+        if self.groups_attribute:
+            env["CLAIMS_GROUPS_ATTRIBUTE"] = self.groups_attribute
+        if self.groups_claim:
+            env["GROUPS_CLAIM"] = self.groups_claim
+        return env
+
+
+@dataclass(frozen=True, kw_only=True)
+class PreSignUp:
+    """Email domain rules, auto-confirmation and federated account linking.
+
+    Args:
+        allowed_email_domains: Only these may sign up (``.example.com`` for subdomains).
+            Default: any.
+        denied_email_domains: Never these; beats the allow list. Default: none.
+        auto_confirm_email_domains: Self sign-ups confirmed without a code (the email stays
+            unverified). Default: none.
+        link_federated_to_existing_user: Link a first federated sign-in to the native user with
+            the same verified email. Only for providers that verify email addresses: whoever
+            controls such a provider account takes over the native account. Default: False.
+        link_trusted_providers: The identity provider names that may be linked; required when
+            linking is on. Default: none.
+    """
+
+    allowed_email_domains: Sequence[str] = ()
+    denied_email_domains: Sequence[str] = ()
+    auto_confirm_email_domains: Sequence[str] = ()
+    link_federated_to_existing_user: bool = False
+    link_trusted_providers: Sequence[str] = ()
+
+    def environment(self) -> dict[str, str]:
+        env = {"LINK_FEDERATED_TO_EXISTING_USER": _flag(self.link_federated_to_existing_user)}
+        _set_list(env, "ALLOWED_EMAIL_DOMAINS", self.allowed_email_domains)
+        _set_list(env, "DENIED_EMAIL_DOMAINS", self.denied_email_domains)
+        _set_list(env, "AUTO_CONFIRM_EMAIL_DOMAINS", self.auto_confirm_email_domains)
+        _set_list(env, "LINK_TRUSTED_PROVIDERS", self.link_trusted_providers)
+        return env
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostConfirmation:
+    """A default group and an idempotent profile record for every confirmed user.
+
+    Args:
+        default_group: The group every confirmed user joins; it must exist. Default: none.
+        profile_table: Where the profile record goes. Default: no record.
+        profile_partition_key: The table's string partition key (receives the ``sub``).
+            Default: ``sub``.
+        profile_attributes: User attributes copied into the record. Default: ``email``.
+    """
+
+    default_group: str | None = None
+    profile_table: dynamodb.ITable | None = None
+    profile_partition_key: str = "sub"
+    profile_attributes: Sequence[str] = ("email",)
+
+    def environment(self) -> dict[str, str]:
+        env = {"PROFILE_PARTITION_KEY": self.profile_partition_key}
+        if self.default_group:
+            env["DEFAULT_GROUP"] = self.default_group
+        if self.profile_table is not None:
+            env["PROFILE_TABLE_NAME"] = self.profile_table.table_name
+        _set_list(env, "PROFILE_ATTRIBUTES", self.profile_attributes)
+        return env
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessageTemplate:
+    """One message of the custom message trigger. Placeholders: ``${code}`` (required in email
+    and SMS bodies), ``${username}`` (required in invitations), ``${app_name}``.
+
+    Args:
+        email_subject: Default: Cognito's.
+        email_message: HTML allowed. Default: Cognito's.
+        sms_message: Default: Cognito's.
+    """
+
+    email_subject: str | None = None
+    email_message: str | None = None
+    sms_message: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomMessages:
+    """Templated messages, keyed by Cognito trigger source (``"CustomMessage_SignUp"``, ...).
+
+    Args:
+        messages: The templates by ``triggerSource``; sources not listed keep Cognito's message.
+        app_name: The value of ``${app_name}``. Default: empty.
+    """
+
+    messages: Mapping[str, MessageTemplate]
+    app_name: str = ""
+
+    def environment(self) -> dict[str, str]:
+        env = {"MESSAGE_APP_NAME": self.app_name} if self.app_name else {}
+        for source, template in self.messages.items():
+            for name in custom_message.FIELDS:
+                text = getattr(template, name)
+                if text is not None and source in custom_message.TEMPLATE_NAMES:
+                    env[custom_message.env_var_name(source, name)] = text
+        return env
+
+
+@dataclass(frozen=True, kw_only=True)
+class Triggers:
+    """The triggers of one user pool: bundled ones by settings, and functions of your own.
+
+    Args:
+        pre_token_generation: Default: none.
+        pre_sign_up: Default: none.
+        post_confirmation: Default: none.
+        custom_message: Default: none.
+        own: Your own functions by operation, for any trigger Cognito offers (for example
+            ``{cognito.UserPoolOperation.PRE_AUTHENTICATION: my_function}``). An operation may
+            have one function only. Default: none.
+    """
+
+    pre_token_generation: PreTokenGeneration | None = None
+    pre_sign_up: PreSignUp | None = None
+    post_confirmation: PostConfirmation | None = None
+    custom_message: CustomMessages | None = None
+    own: Mapping[cognito.UserPoolOperation, lambda_.IFunction] = field(default_factory=dict)
+
+
+# Validation -------------------------------------------------------------------------------
+
+
+def trigger_problems(
+    triggers: Triggers, *, feature_plan: cognito.FeaturePlan | None, problems: Problems
+) -> None:
+    """Add every problem of ``triggers`` to ``problems``; ``feature_plan`` None means unknown."""
+    token = triggers.pre_token_generation
+    if token is not None:
+        _check_env("triggers.pre_token_generation", pre_token.Settings.from_env, token, problems)
+        version = token.lambda_version
+        if version != cognito.LambdaVersion.V1_0 and feature_plan == cognito.FeaturePlan.LITE:
+            problems.add(
+                f"triggers.pre_token_generation lambda_version={version.name} needs "
+                "feature_plan ESSENTIALS or PLUS, got LITE; use LambdaVersion.V1_0 (ID token only) "
+                "or another plan"
+            )
+        if token.cache_ttl.is_unresolved() is False and token.cache_ttl.to_seconds() > 3600:
+            problems.add(
+                "triggers.pre_token_generation cache_ttl must be at most 1 hour, so that a "
+                f"changed claim reaches new tokens soon; got {token.cache_ttl.to_human_string()!r}"
+            )
+    sign_up = triggers.pre_sign_up
+    if sign_up is not None:
+        _check_env("triggers.pre_sign_up", pre_sign_up.Settings.from_env, sign_up, problems)
+        if sign_up.link_federated_to_existing_user and not sign_up.link_trusted_providers:
+            problems.add(
+                "triggers.pre_sign_up link_federated_to_existing_user=True needs "
+                "link_trusted_providers: the provider names (for example ['Google']) whose "
+                "verified emails may take over a native account"
+            )
+    confirmation = triggers.post_confirmation
+    if confirmation is not None:
+        _check_env(
+            "triggers.post_confirmation",
+            post_confirmation.Settings.from_env,
+            confirmation,
+            problems,
+        )
+    messages = triggers.custom_message
+    if messages is not None:
+        _check_messages(messages, problems)
+    bundled = {
+        cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG.operation_name: token,
+        cognito.UserPoolOperation.PRE_SIGN_UP.operation_name: sign_up,
+        cognito.UserPoolOperation.POST_CONFIRMATION.operation_name: confirmation,
+        cognito.UserPoolOperation.CUSTOM_MESSAGE.operation_name: messages,
+    }
+    for operation in triggers.own:
+        name = operation.operation_name
+        if name == cognito.UserPoolOperation.PRE_TOKEN_GENERATION.operation_name:
+            name = cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG.operation_name
+        if bundled.get(name) is not None:
+            problems.add(
+                f"triggers.own[{operation.operation_name!r}] and the bundled trigger for the same "
+                "operation cannot both be set: a user pool has one function per trigger"
+            )
+
+
+def _check_env(
+    where: str,
+    parse: Callable[[Mapping[str, str]], Any],
+    settings: PreTokenGeneration | PreSignUp | PostConfirmation,
+    problems: Problems,
+) -> None:
+    # Tokens (table names) are deploy-time values: give the parser a stand-in.
+    env = {
+        k: ("resolved-at-deploy" if is_token(v) else v) for k, v in settings.environment().items()
+    }
+    try:
+        parse(env)
+    except _runtime.ConfigurationError as error:
+        problems.add(f"{where}: {error}")
+
+
+def _check_messages(messages: CustomMessages, problems: Problems) -> None:
+    for source, template in messages.messages.items():
+        if source not in custom_message.TEMPLATE_NAMES:
+            allowed = ", ".join(sorted(custom_message.TEMPLATE_NAMES))
+            problems.add(
+                f"triggers.custom_message.messages: unknown trigger source {source!r}; "
+                f"allowed: {allowed}"
+            )
+            continue
+        for name in custom_message.FIELDS:
+            text = getattr(template, name)
+            if text is None or is_token(text):
+                continue
+            for problem in custom_message.validate_template(source, text, field=name):
+                problems.add(f"triggers.custom_message.messages: {problem}")
+
+
+# Constructs -------------------------------------------------------------------------------
+
+
+class BundledTrigger(Construct):
+    """One handler of ``lambda_triggers/`` as a function with its own role and log group.
+
+    Args:
+        scope: The parent construct.
+        construct_id: Keep it stable.
+        module: The handler module (``"pre_token_generation"``).
+        environment: The handler's environment variables.
+        description: The function's description.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        module: str,
+        environment: Mapping[str, str],
+        description: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(self, "Logs", retention=defaults.TRIGGER_LOG_RETENTION)
+        # An own role instead of the default one: no AWS managed policy (cdk-nag IAM4), and log
+        # writes limited to this function's log group.
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Cognito trigger {module}",
+        )
+        self.role.attach_inline_policy(
+            iam.Policy(
+                self,
+                "LogsPolicy",
+                statements=[
+                    iam.PolicyStatement(
+                        actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                        resources=[self.log_group.log_group_arn],
+                    )
+                ],
+            )
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            runtime=defaults.TRIGGER_RUNTIME,
+            architecture=defaults.TRIGGER_ARCHITECTURE,
+            memory_size=defaults.TRIGGER_MEMORY_MB,
+            timeout=defaults.TRIGGER_TIMEOUT,
+            handler=f"{module}.handler",
+            code=lambda_.Code.from_asset(str(handler_folder()), exclude=ASSET_EXCLUDES),
+            environment=dict(environment),
+            description=description,
+            role=self.role,
+            log_group=self.log_group,
+        )
+
+    def allow(self, policy_id: str, actions: list[str], resources: list[str]) -> None:
+        """Grant through an inline policy of its own, which the function does not depend on."""
+        self.role.attach_inline_policy(
+            iam.Policy(
+                self,
+                policy_id,
+                statements=[iam.PolicyStatement(actions=actions, resources=resources)],
+            )
+        )
+
+
+def handler_folder() -> Any:
+    """The ``lambda_triggers`` folder, wherever the package is installed."""
+    return resources.files("lambda_triggers")
+
+
+class UserPoolTriggers(Construct):
+    """Defines the triggers of ``triggers`` and wires them to ``user_pool``.
+
+    Works on any ``cognito.UserPool`` defined in the app (an imported pool cannot take triggers
+    through CloudFormation without overwriting its whole configuration).
+
+    Args:
+        scope: The parent construct.
+        construct_id: Keep it stable.
+        user_pool: The pool to wire to.
+        triggers: What to define.
+
+    Raises:
+        ConfigurationError: for every problem in ``triggers``, all at once.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        user_pool: cognito.UserPool,
+        triggers: Triggers,
+        feature_plan: cognito.FeaturePlan | None = None,
+    ) -> None:
+        problems = Problems(type(self).__name__)
+        trigger_problems(triggers, feature_plan=feature_plan, problems=problems)
+        problems.raise_if_any()
+        super().__init__(scope, construct_id)
+        self.functions: dict[str, lambda_.IFunction] = {}
+        pool_arn = user_pool.user_pool_arn
+        if triggers.pre_token_generation is not None:
+            self._pre_token_generation(user_pool, triggers.pre_token_generation)
+        if triggers.pre_sign_up is not None:
+            self._pre_sign_up(user_pool, pool_arn, triggers.pre_sign_up)
+        if triggers.post_confirmation is not None:
+            self._post_confirmation(user_pool, pool_arn, triggers.post_confirmation)
+        if triggers.custom_message is not None:
+            trigger = BundledTrigger(
+                self,
+                "CustomMessage",
+                module="custom_message",
+                environment=triggers.custom_message.environment(),
+                description="Cognito custom message: templated verification and invitations",
+            )
+            self._wire(user_pool, cognito.UserPoolOperation.CUSTOM_MESSAGE, trigger.function)
+        for operation, function in triggers.own.items():
+            self._wire(user_pool, operation, function)
+
+    def _pre_token_generation(self, pool: cognito.UserPool, settings: PreTokenGeneration) -> None:
+        trigger = BundledTrigger(
+            self,
+            "PreTokenGeneration",
+            module="pre_token_generation",
+            environment=settings.environment(),
+            description="Cognito pre token generation: claims from DynamoDB and groups",
+        )
+        if settings.claims_table is not None:
+            trigger.allow(
+                "ClaimsTablePolicy", ["dynamodb:GetItem"], [settings.claims_table.table_arn]
+            )
+        pool.add_trigger(
+            cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+            trigger.function,
+            settings.lambda_version,
+        )
+        self.functions["pre_token_generation"] = trigger.function
+
+    def _pre_sign_up(self, pool: cognito.UserPool, pool_arn: str, settings: PreSignUp) -> None:
+        trigger = BundledTrigger(
+            self,
+            "PreSignUp",
+            module="pre_sign_up",
+            environment=settings.environment(),
+            description="Cognito pre sign-up: email domain rules and account linking",
+        )
+        if settings.link_federated_to_existing_user:
+            trigger.allow(
+                "LinkingPolicy",
+                ["cognito-idp:ListUsers", "cognito-idp:AdminLinkProviderForUser"],
+                [pool_arn],
+            )
+        self._wire(pool, cognito.UserPoolOperation.PRE_SIGN_UP, trigger.function)
+
+    def _post_confirmation(
+        self, pool: cognito.UserPool, pool_arn: str, settings: PostConfirmation
+    ) -> None:
+        trigger = BundledTrigger(
+            self,
+            "PostConfirmation",
+            module="post_confirmation",
+            environment=settings.environment(),
+            description="Cognito post confirmation: default group and profile record",
+        )
+        if settings.default_group:
+            trigger.allow("GroupPolicy", ["cognito-idp:AdminAddUserToGroup"], [pool_arn])
+        if settings.profile_table is not None:
+            trigger.allow(
+                "ProfileTablePolicy", ["dynamodb:PutItem"], [settings.profile_table.table_arn]
+            )
+        self._wire(pool, cognito.UserPoolOperation.POST_CONFIRMATION, trigger.function)
+
+    def _wire(
+        self,
+        pool: cognito.UserPool,
+        operation: cognito.UserPoolOperation,
+        function: lambda_.IFunction,
+    ) -> None:
+        pool.add_trigger(operation, function)
+        self.functions[operation.operation_name] = function
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _set_list(env: dict[str, str], name: str, values: Sequence[str] | None) -> None:
+    if values:
+        env[name] = ",".join(values)
+
+
+class ClaimsTable(dynamodb.TableV2):
+    """A table keyed by the user pool ``sub``, for claims or profiles: encrypted, on-demand,
+    point-in-time recovery on, deletion protection on and retained (it holds user data).
+
+    Args:
+        scope: The parent construct.
+        construct_id: Keep it stable: a new ID replaces the table and loses its items.
+        partition_key: Default: ``sub``.
+    """
+
+    def __init__(self, scope: Construct, construct_id: str, *, partition_key: str = "sub") -> None:
+        super().__init__(
+            scope,
+            construct_id,
+            partition_key=dynamodb.Attribute(
+                name=partition_key, type=dynamodb.AttributeType.STRING
+            ),
+            billing=dynamodb.Billing.on_demand(),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            removal_policy=defaults.REMOVAL_POLICY,
+        )
