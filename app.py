@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from aws_cdk import App, CfnOutput, Environment, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
-from constructs_lib import CognitoAuth
-from constructs_lib.app_config import AppConfig, merge_context, parse_app_config
+from constructs_lib import ClaimsTable, CognitoAuth, Triggers
+from constructs_lib.app_config import AppConfig, TriggersConfig, merge_context, parse_app_config
 
 
 class AuthStack(Stack):
@@ -25,7 +26,12 @@ class AuthStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig, **kwargs: Any):
         super().__init__(scope, construct_id, **kwargs)
-        self.auth = CognitoAuth(self, "Auth", user_pool=config.user_pool)
+        self.auth = CognitoAuth(
+            self,
+            "Auth",
+            user_pool=config.user_pool,
+            triggers=self._triggers(config.triggers) if config.triggers else None,
+        )
         outputs = {
             "Region": self.region,
             "UserPoolId": self.auth.user_pool.user_pool_id,
@@ -35,6 +41,20 @@ class AuthStack(Stack):
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)
+
+    def _triggers(self, config: TriggersConfig) -> Triggers:
+        # The tables hold user data: constant IDs, retained (ClaimsTable's defaults).
+        token, confirmation = config.pre_token_generation, config.post_confirmation
+        if token is not None and config.claims_table:
+            token = replace(token, claims_table=ClaimsTable(self, "UserClaims"))
+        if confirmation is not None and config.profile_table:
+            confirmation = replace(confirmation, profile_table=ClaimsTable(self, "UserProfiles"))
+        return Triggers(
+            pre_token_generation=token,
+            pre_sign_up=config.pre_sign_up,
+            post_confirmation=confirmation,
+            custom_message=config.custom_message,
+        )
 
 
 def define_example(app: App) -> AuthStack:

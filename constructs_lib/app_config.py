@@ -19,6 +19,14 @@ from typing import Any, TypeVar
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 
+from constructs_lib.triggers import (
+    ClaimsFailMode,
+    CustomMessages,
+    MessageTemplate,
+    PostConfirmation,
+    PreSignUp,
+    PreTokenGeneration,
+)
 from constructs_lib.user_pool import (
     AdaptiveAction,
     CompromisedCredentialsAction,
@@ -37,11 +45,24 @@ _E = TypeVar("_E")
 
 
 @dataclass(frozen=True, kw_only=True)
+class TriggersConfig:
+    """The example app's triggers; the tables they use are defined by the app when asked for."""
+
+    pre_token_generation: PreTokenGeneration | None = None
+    claims_table: bool = False
+    pre_sign_up: PreSignUp | None = None
+    post_confirmation: PostConfirmation | None = None
+    profile_table: bool = False
+    custom_message: CustomMessages | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
 class AppConfig:
     """What the example app builds."""
 
     stack_name: str = DEFAULT_STACK_NAME
     user_pool: UserPoolSettings = field(default_factory=UserPoolSettings)
+    triggers: TriggersConfig | None = None
 
 
 def merge_context(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,10 +105,12 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
     reader = _Reader(problems, CONTEXT_KEY, raw)
     stack_name = reader.text("stack_name") or DEFAULT_STACK_NAME
     pool = reader.section("user_pool")
+    triggers = reader.section("triggers")
     reader.finish()
     settings = _user_pool_settings(pool) if pool is not None else UserPoolSettings()
+    trigger_config = _triggers(triggers) if triggers is not None else None
     problems.raise_if_any()
-    return AppConfig(stack_name=stack_name, user_pool=settings)
+    return AppConfig(stack_name=stack_name, user_pool=settings, triggers=trigger_config)
 
 
 _MFA = {"off": cognito.Mfa.OFF, "optional": cognito.Mfa.OPTIONAL, "required": cognito.Mfa.REQUIRED}
@@ -116,6 +139,8 @@ _EMAIL_STYLES = {
     "link": cognito.VerificationEmailStyle.LINK,
 }
 _ATTRIBUTE_TYPES = ("string", "number", "boolean", "datetime")
+_LAMBDA_VERSIONS = {v.name.lower(): v for v in cognito.LambdaVersion}
+_FAIL_MODES = {m.value: m for m in ClaimsFailMode}
 
 
 def _user_pool_settings(pool: _Reader) -> UserPoolSettings:
@@ -328,6 +353,85 @@ def _groups(pool: _Reader) -> list[Group] | None:
     return groups
 
 
+def _triggers(section: _Reader) -> TriggersConfig:
+    token = section.section("pre_token_generation")
+    sign_up = section.section("pre_sign_up")
+    confirmation = section.section("post_confirmation")
+    messages = section.section("custom_message")
+    config = TriggersConfig(
+        pre_token_generation=_pre_token_generation(token) if token else None,
+        claims_table=bool(token and token.flag("claims_table")),
+        pre_sign_up=_pre_sign_up(sign_up) if sign_up else None,
+        post_confirmation=_post_confirmation(confirmation) if confirmation else None,
+        profile_table=bool(confirmation and confirmation.flag("profile_table")),
+        custom_message=_custom_messages(messages) if messages else None,
+    )
+    for part in (section, token, sign_up, confirmation):
+        if part is not None:
+            part.finish()
+    return config
+
+
+def _pre_token_generation(section: _Reader) -> PreTokenGeneration:
+    base = PreTokenGeneration()
+    ttl = section.number("cache_ttl_seconds")
+    return PreTokenGeneration(
+        partition_key=section.text("partition_key") or base.partition_key,
+        claims_attributes=section.list_of_text("claims_attributes"),
+        groups_attribute=section.text("groups_attribute"),
+        groups_claim=section.text("groups_claim"),
+        claims_in_access_token=_first_flag(section.flag("claims_in_access_token"), True),
+        suppress_claims=section.list_of_text("suppress_claims") or (),
+        scopes_to_add=section.list_of_text("scopes_to_add") or (),
+        scopes_to_suppress=section.list_of_text("scopes_to_suppress") or (),
+        cache_ttl=Duration.seconds(ttl) if ttl is not None else base.cache_ttl,
+        fail_mode=section.choice("fail_mode", _FAIL_MODES) or base.fail_mode,
+        lambda_version=section.choice("lambda_version", _LAMBDA_VERSIONS) or base.lambda_version,
+    )
+
+
+def _pre_sign_up(section: _Reader) -> PreSignUp:
+    return PreSignUp(
+        allowed_email_domains=section.list_of_text("allowed_email_domains") or (),
+        denied_email_domains=section.list_of_text("denied_email_domains") or (),
+        auto_confirm_email_domains=section.list_of_text("auto_confirm_email_domains") or (),
+        link_federated_to_existing_user=bool(section.flag("link_federated_to_existing_user")),
+        link_trusted_providers=section.list_of_text("link_trusted_providers") or (),
+    )
+
+
+def _post_confirmation(section: _Reader) -> PostConfirmation:
+    base = PostConfirmation()
+    return PostConfirmation(
+        default_group=section.text("default_group"),
+        profile_partition_key=section.text("profile_partition_key") or base.profile_partition_key,
+        profile_attributes=section.list_of_text("profile_attributes") or base.profile_attributes,
+    )
+
+
+def _custom_messages(section: _Reader) -> CustomMessages:
+    app_name = section.text("app_name") or ""
+    templates = section.section("messages")
+    messages: dict[str, MessageTemplate] = {}
+    for source in templates.names() if templates else []:
+        assert templates is not None
+        spec = templates.section(source)
+        if spec is None:
+            continue
+        messages[source] = MessageTemplate(
+            email_subject=spec.text("email_subject"),
+            email_message=spec.text("email_message"),
+            sms_message=spec.text("sms_message"),
+        )
+        spec.finish()
+    section.finish()
+    return CustomMessages(messages=messages, app_name=app_name)
+
+
+def _first_flag(value: bool | None, default: bool) -> bool:
+    return default if value is None else value
+
+
 class _Reader:
     """Reads typed values from one JSON object, recording each problem with its key path."""
 
@@ -390,6 +494,15 @@ class _Reader:
             allowed = ", ".join(repr(c) for c in choices)
             self.problems.add(f"{self.path}.{key}: expected items from {allowed}, got {unknown!r}")
         return [v for v in value if v in choices]
+
+    def list_of_text(self, key: str) -> list[str] | None:
+        value = self._typed(key, (list,), "a list of strings", False)
+        if value is None:
+            return None
+        if not all(isinstance(v, str) for v in value):
+            self.problems.add(f"{self.path}.{key}: expected a list of strings, got {value!r}")
+            return None
+        return list(value)
 
     def section(self, key: str) -> _Reader | None:
         value = self._get(key, False)

@@ -107,7 +107,16 @@ def _user_pool_lines(logical_id: str, pool: dict[str, Any], template: dict[str, 
         f"    deletion protection: {_on(props.get('DeletionProtection') == 'ACTIVE')}; "
         f"retained on delete/replace: {_on(retained)}",
         f"    groups: {', '.join(groups) or 'none'}",
+        f"    triggers: {_triggers(props.get('LambdaConfig', {}))}",
     ]
+
+
+def _triggers(config: dict[str, Any]) -> str:
+    names = []
+    for name, value in sorted(config.items()):
+        version = value.get("LambdaVersion") if isinstance(value, dict) else None
+        names.append(f"{name} ({version})" if version else name)
+    return ", ".join(names) or "none"
 
 
 def _warnings(outdir: Path, artifact: dict[str, Any]) -> list[str]:

@@ -85,7 +85,9 @@ def test_unknown_keys_are_refused_with_the_known_ones() -> None:
         parse_app_config({"stack": "x", "user_pool": {"mfa_mode": "on", "mfa": "optional"}})
     problems = caught.value.problems
     assert any(
-        p.startswith("cdk.json: cognito_auth: unknown key(s) stack; known: stack_name, user_pool")
+        p.startswith(
+            "cdk.json: cognito_auth: unknown key(s) stack; known: stack_name, triggers, user_pool"
+        )
         for p in problems
     )
     assert any("cognito_auth.user_pool: unknown key(s) mfa_mode; known: " in p for p in problems)
@@ -160,3 +162,50 @@ def test_dotted_overrides_replace_single_values() -> None:
 def test_a_json_string_replaces_the_whole_object() -> None:
     given = {"user_pool": {"mfa": "required"}}
     assert merge_context({"cognito_auth": json.dumps(given)}) == given
+
+
+def test_triggers_section_is_translated() -> None:
+    from constructs_lib import ClaimsFailMode
+
+    config = parse_app_config(
+        {
+            "triggers": {
+                "pre_token_generation": {
+                    "claims_table": True,
+                    "groups_claim": "roles",
+                    "lambda_version": "v3_0",
+                    "fail_mode": "deny",
+                    "cache_ttl_seconds": 30,
+                    "suppress_claims": ["phone_number"],
+                },
+                "pre_sign_up": {"allowed_email_domains": ["example.com", ".example.com"]},
+                "post_confirmation": {"default_group": "users", "profile_table": False},
+                "custom_message": {
+                    "app_name": "Example",
+                    "messages": {"CustomMessage_SignUp": {"email_message": "Code ${code}"}},
+                },
+            }
+        }
+    )
+    triggers = config.triggers
+    assert triggers is not None
+    token = triggers.pre_token_generation
+    assert token is not None and triggers.claims_table is True
+    assert token.lambda_version == cognito.LambdaVersion.V3_0
+    assert token.fail_mode == ClaimsFailMode.DENY
+    assert token.cache_ttl.to_seconds() == 30
+    assert list(token.suppress_claims) == ["phone_number"]
+    assert triggers.pre_sign_up is not None
+    assert list(triggers.pre_sign_up.allowed_email_domains) == ["example.com", ".example.com"]
+    assert triggers.post_confirmation is not None and triggers.profile_table is False
+    assert triggers.custom_message is not None
+    signup = triggers.custom_message.messages["CustomMessage_SignUp"]
+    assert signup.email_message == "Code ${code}"
+
+
+def test_unknown_trigger_keys_are_refused() -> None:
+    with pytest.raises(
+        ConfigurationError,
+        match=re.escape("cognito_auth.triggers.pre_sign_up: unknown key(s) allow_domains"),
+    ):
+        parse_app_config({"triggers": {"pre_sign_up": {"allow_domains": ["example.com"]}}})

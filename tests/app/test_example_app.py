@@ -41,3 +41,30 @@ def test_shipped_example_emits_the_consumer_outputs() -> None:
     provider_name = {"Fn::GetAtt": ["AuthUserPool8115E87F", "ProviderName"]}
     assert outputs["IssuerUrl"]["Value"] == {"Fn::Join": ["", ["https://", provider_name]]}
     assert outputs["JwksUrl"]["Value"]["Fn::Join"][1][-1] == "/.well-known/jwks.json"
+
+
+def test_shipped_example_wires_the_bundled_triggers() -> None:
+    template = Template.from_stack(example_stack(new_app()))
+    (pool,) = template.find_resources("AWS::Cognito::UserPool").values()
+    config = pool["Properties"]["LambdaConfig"]
+    assert set(config) == {
+        "PreTokenGenerationConfig",
+        "PreSignUp",
+        "PostConfirmation",
+        "CustomMessage",
+    }
+    assert config["PreTokenGenerationConfig"]["LambdaVersion"] == "V2_0"
+    handlers = {
+        f["Properties"]["Handler"]
+        for f in template.find_resources("AWS::Lambda::Function").values()
+    }
+    assert handlers == {
+        "pre_token_generation.handler",
+        "pre_sign_up.handler",
+        "post_confirmation.handler",
+        "custom_message.handler",
+    }
+    # The two tables hold user data: retained.
+    tables = template.find_resources("AWS::DynamoDB::GlobalTable")
+    assert sorted(k[: -len("918B5626")] for k in tables) == ["UserClaims", "UserProfiles"]
+    assert all(t["DeletionPolicy"] == "Retain" for t in tables.values())

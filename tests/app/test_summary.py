@@ -30,6 +30,10 @@ def test_summary_of_the_example_app(tmp_path: Path) -> None:
     assert "MFA: OPTIONAL with SOFTWARE_TOKEN_MFA" in text
     assert "deletion protection: on; retained on delete/replace: on" in text
     assert "groups: admins, users" in text
+    assert (
+        "triggers: CustomMessage, PostConfirmation, PreSignUp, PreTokenGenerationConfig (V2_0)"
+        in text
+    )
     assert "outputs: IssuerUrl, JwksUrl, Region, UserPoolArn, UserPoolId" in text
     assert "no unacknowledged findings" in text
     # A summary, not the template.
