@@ -5,7 +5,12 @@ from __future__ import annotations
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
-from constructs_lib.triggers import Triggers, UserPoolTriggers, trigger_problems
+from constructs_lib.triggers import (
+    Triggers,
+    UserPoolTriggers,
+    trigger_problems,
+    with_custom_sender_key,
+)
 from constructs_lib.user_pool import SecureUserPool, UserPoolSettings, user_pool_problems
 from constructs_lib.validation import Problems
 
@@ -60,7 +65,8 @@ class CognitoAuth(Construct):
             self.user_pool = existing_user_pool
         else:
             # "UserPool" is public contract: the pool's logical ID derives from it.
-            self.user_pool = SecureUserPool(self, "UserPool", settings=user_pool)
+            settings = with_custom_sender_key(self, user_pool or UserPoolSettings(), triggers)
+            self.user_pool = SecureUserPool(self, "UserPool", settings=settings)
         self.triggers: UserPoolTriggers | None = None
         if triggers is not None and isinstance(self.user_pool, cognito.UserPool):
             self.triggers = UserPoolTriggers(

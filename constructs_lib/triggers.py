@@ -15,23 +15,31 @@ would be a cycle (FACTS.md, "Dependency cycles").
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
 from typing import Any
 
-from aws_cdk import Duration
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib.user_pool import SecureUserPool, UserPoolSettings
 from constructs_lib.validation import Problems, is_token
 from lambda_triggers import _runtime, custom_message, post_confirmation, pre_sign_up
 from lambda_triggers import pre_token_generation as pre_token
+
+#: Operations whose function receives codes encrypted with the pool's custom sender key.
+CUSTOM_SENDERS = (
+    cognito.UserPoolOperation.CUSTOM_EMAIL_SENDER.operation_name,
+    cognito.UserPoolOperation.CUSTOM_SMS_SENDER.operation_name,
+)
 
 #: The handler folder is the asset as it is: standard library and the runtime's boto3 only.
 #: Bytecode is left out so that the asset hash is the same on every machine.
@@ -390,11 +398,18 @@ class UserPoolTriggers(Construct):
     Works on any ``cognito.UserPool`` defined in the app (an imported pool cannot take triggers
     through CloudFormation without overwriting its whole configuration).
 
+    Custom email and SMS sender functions (in ``triggers.own``) are allowed to decrypt with the
+    pool's custom sender key, which Cognito uses to encrypt the codes it hands them.
+
     Args:
         scope: The parent construct.
         construct_id: Keep it stable.
         user_pool: The pool to wire to.
         triggers: What to define.
+        feature_plan: The pool's plan, to judge the pre token generation version.
+            Default: read from a ``SecureUserPool``, otherwise not judged.
+        custom_sender_key: The pool's ``custom_sender_kms_key``, when custom senders are wired
+            to a pool that is not a ``SecureUserPool``. Default: read from a ``SecureUserPool``.
 
     Raises:
         ConfigurationError: for every problem in ``triggers``, all at once.
@@ -408,10 +423,21 @@ class UserPoolTriggers(Construct):
         user_pool: cognito.UserPool,
         triggers: Triggers,
         feature_plan: cognito.FeaturePlan | None = None,
+        custom_sender_key: kms.IKey | None = None,
     ) -> None:
+        if isinstance(user_pool, SecureUserPool):
+            feature_plan = feature_plan or user_pool.settings.effective_feature_plan
+            custom_sender_key = custom_sender_key or user_pool.settings.custom_sender_kms_key
         problems = Problems(type(self).__name__)
         trigger_problems(triggers, feature_plan=feature_plan, problems=problems)
+        senders = [op.operation_name for op in triggers.own if op.operation_name in CUSTOM_SENDERS]
+        if senders and custom_sender_key is None:
+            problems.add(
+                f"triggers.own {', '.join(senders)} need the pool's custom_sender_kms_key: set it "
+                "in UserPoolSettings (CognitoAuth creates one) or pass custom_sender_key="
+            )
         problems.raise_if_any()
+        self.custom_sender_key = custom_sender_key
         super().__init__(scope, construct_id)
         self.functions: dict[str, lambda_.IFunction] = {}
         pool_arn = user_pool.user_pool_arn
@@ -432,6 +458,8 @@ class UserPoolTriggers(Construct):
             self._wire(user_pool, cognito.UserPoolOperation.CUSTOM_MESSAGE, trigger.function)
         for operation, function in triggers.own.items():
             self._wire(user_pool, operation, function)
+            if operation.operation_name in CUSTOM_SENDERS and custom_sender_key is not None:
+                custom_sender_key.grant_decrypt(function)
 
     def _pre_token_generation(self, pool: cognito.UserPool, settings: PreTokenGeneration) -> None:
         trigger = BundledTrigger(
@@ -503,6 +531,27 @@ def _flag(value: bool) -> str:
 def _set_list(env: dict[str, str], name: str, values: Sequence[str] | None) -> None:
     if values:
         env[name] = ",".join(values)
+
+
+def with_custom_sender_key(
+    scope: Construct, settings: UserPoolSettings, triggers: Triggers | None
+) -> UserPoolSettings:
+    """``settings`` with a custom sender key when ``triggers`` has a custom email or SMS sender
+    and none is set: Cognito refuses those triggers without one. The key is created in ``scope``
+    as ``CustomSenderKey``, rotated yearly and retained (codes in flight depend on it)."""
+    needs_key = triggers is not None and any(
+        op.operation_name in CUSTOM_SENDERS for op in triggers.own
+    )
+    if not needs_key or settings.custom_sender_kms_key is not None:
+        return settings
+    key = kms.Key(
+        scope,
+        "CustomSenderKey",
+        description="Encrypts the codes Cognito hands to custom email and SMS sender triggers",
+        enable_key_rotation=True,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    return replace(settings, custom_sender_kms_key=key)
 
 
 class ClaimsTable(dynamodb.TableV2):

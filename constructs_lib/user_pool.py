@@ -16,6 +16,7 @@ from typing import TypeVar
 from aws_cdk import Acknowledgment, Annotations, RemovalPolicy, Validations
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from constructs import Construct, IConstruct
 
 from constructs_lib import defaults
@@ -226,6 +227,8 @@ class UserPoolSettings:
         email: SES sending. Default: Cognito's built-in email.
         sms_role: The role Cognito uses to send SMS. Default: created when SMS is used.
         sms_role_external_id: Default: generated with the role.
+        custom_sender_kms_key: The key Cognito encrypts codes with for custom email/SMS sender
+            triggers. Default: none; ``CognitoAuth`` creates one when such a trigger is given.
         user_verification: Verification message. Default: Cognito's code message.
         user_invitation: Invitation message. Default: Cognito's.
         groups: Default: none.
@@ -252,6 +255,7 @@ class UserPoolSettings:
     email: SesEmail | None = None
     sms_role: iam.IRole | None = None
     sms_role_external_id: str | None = None
+    custom_sender_kms_key: kms.IKey | None = None
     user_verification: cognito.UserVerificationConfig | None = None
     user_invitation: cognito.UserInvitationConfig | None = None
     groups: Sequence[Group] | None = None
@@ -610,6 +614,7 @@ class SecureUserPool(cognito.UserPool):
             email=settings.email.to_user_pool_email() if settings.email else None,
             sms_role=settings.sms_role,
             sms_role_external_id=settings.sms_role_external_id,
+            custom_sender_kms_key=settings.custom_sender_kms_key,
             user_verification=settings.user_verification,
             user_invitation=settings.user_invitation,
             deletion_protection=_first(settings.deletion_protection, defaults.DELETION_PROTECTION),

@@ -354,3 +354,61 @@ def test_function_timeout_sits_between_the_handlers_budget_and_cognitos_limit() 
     # post confirmation); the budget is computed from the real client configuration.
     budget = _aws.worst_case_seconds(2)
     assert budget < defaults.TRIGGER_TIMEOUT.to_seconds() < _aws.COGNITO_TRIGGER_LIMIT_SECONDS
+
+
+def test_custom_senders_get_a_rotated_key_and_may_decrypt_with_it(stack: Stack) -> None:
+    sender = lambda_.Function(
+        stack,
+        "Sender",
+        runtime=lambda_.Runtime.PYTHON_3_14,
+        handler="sender.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): return event"),
+    )
+    template = auth_with(
+        stack, Triggers(own={cognito.UserPoolOperation.CUSTOM_EMAIL_SENDER: sender})
+    )
+    (key_id,) = template.find_resources(
+        "AWS::KMS::Key", {"Properties": {"EnableKeyRotation": True}}
+    )
+    assert key_id.startswith("AuthCustomSenderKey")
+    template.has_resource("AWS::KMS::Key", {"DeletionPolicy": "Retain"})
+    template.has_resource_properties(
+        "AWS::Cognito::UserPool",
+        {
+            "LambdaConfig": {
+                "KMSKeyID": {"Fn::GetAtt": [key_id, "Arn"]},
+                "CustomEmailSender": {
+                    "LambdaArn": {"Fn::GetAtt": [Match.string_like_regexp("Sender"), "Arn"]},
+                    "LambdaVersion": "V1_0",
+                },
+            }
+        },
+    )
+    template.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": [
+                    {
+                        "Action": "kms:Decrypt",
+                        "Effect": "Allow",
+                        "Resource": {"Fn::GetAtt": [key_id, "Arn"]},
+                    }
+                ]
+            }
+        },
+    )
+
+
+def test_fails_when_a_custom_sender_has_no_key_on_a_plain_pool(stack: Stack) -> None:
+    pool = cognito.UserPool(stack, "Pool")
+    sender = lambda_.Function.from_function_arn(
+        stack, "Sender", "arn:aws:lambda:eu-west-1:123456789012:function:sms"
+    )
+    with pytest.raises(ConfigurationError, match="need the pool's custom_sender_kms_key"):
+        UserPoolTriggers(
+            stack,
+            "Triggers",
+            user_pool=pool,
+            triggers=Triggers(own={cognito.UserPoolOperation.CUSTOM_SMS_SENDER: sender}),
+        )
