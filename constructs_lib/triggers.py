@@ -319,15 +319,19 @@ def _check_messages(messages: CustomMessages, problems: Problems) -> None:
 # Constructs -------------------------------------------------------------------------------
 
 
-class BundledTrigger(Construct):
-    """One handler of ``lambda_triggers/`` as a function with its own role and log group.
+class TriggerFunction(Construct):
+    """A trigger function with its own role and log group, and the runtime, architecture,
+    memory and timeout of ``constructs_lib.defaults``.
 
     Args:
         scope: The parent construct.
         construct_id: Keep it stable.
-        module: The handler module (``"pre_token_generation"``).
+        handler: ``module.function`` inside the code.
         environment: The handler's environment variables.
         description: The function's description.
+        code: Default: the bundled ``lambda_triggers`` folder.
+        runtime: Default: ``defaults.TRIGGER_RUNTIME``.
+        architecture: Default: ``defaults.TRIGGER_ARCHITECTURE``.
     """
 
     def __init__(
@@ -335,9 +339,12 @@ class BundledTrigger(Construct):
         scope: Construct,
         construct_id: str,
         *,
-        module: str,
+        handler: str,
         environment: Mapping[str, str],
         description: str,
+        code: lambda_.Code | None = None,
+        runtime: lambda_.Runtime = defaults.TRIGGER_RUNTIME,
+        architecture: lambda_.Architecture = defaults.TRIGGER_ARCHITECTURE,
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(self, "Logs", retention=defaults.TRIGGER_LOG_RETENTION)
@@ -347,7 +354,7 @@ class BundledTrigger(Construct):
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Cognito trigger {module}",
+            description=f"Cognito trigger {handler}",
         )
         self.role.attach_inline_policy(
             iam.Policy(
@@ -364,12 +371,12 @@ class BundledTrigger(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
-            runtime=defaults.TRIGGER_RUNTIME,
-            architecture=defaults.TRIGGER_ARCHITECTURE,
+            runtime=runtime,
+            architecture=architecture,
             memory_size=defaults.TRIGGER_MEMORY_MB,
             timeout=defaults.TRIGGER_TIMEOUT,
-            handler=f"{module}.handler",
-            code=lambda_.Code.from_asset(str(handler_folder()), exclude=ASSET_EXCLUDES),
+            handler=handler,
+            code=code or lambda_.Code.from_asset(str(handler_folder()), exclude=ASSET_EXCLUDES),
             environment=dict(environment),
             description=description,
             role=self.role,
@@ -448,10 +455,10 @@ class UserPoolTriggers(Construct):
         if triggers.post_confirmation is not None:
             self._post_confirmation(user_pool, pool_arn, triggers.post_confirmation)
         if triggers.custom_message is not None:
-            trigger = BundledTrigger(
+            trigger = TriggerFunction(
                 self,
                 "CustomMessage",
-                module="custom_message",
+                handler="custom_message.handler",
                 environment=triggers.custom_message.environment(),
                 description="Cognito custom message: templated verification and invitations",
             )
@@ -462,10 +469,10 @@ class UserPoolTriggers(Construct):
                 custom_sender_key.grant_decrypt(function)
 
     def _pre_token_generation(self, pool: cognito.UserPool, settings: PreTokenGeneration) -> None:
-        trigger = BundledTrigger(
+        trigger = TriggerFunction(
             self,
             "PreTokenGeneration",
-            module="pre_token_generation",
+            handler="pre_token_generation.handler",
             environment=settings.environment(),
             description="Cognito pre token generation: claims from DynamoDB and groups",
         )
@@ -481,10 +488,10 @@ class UserPoolTriggers(Construct):
         self.functions["pre_token_generation"] = trigger.function
 
     def _pre_sign_up(self, pool: cognito.UserPool, pool_arn: str, settings: PreSignUp) -> None:
-        trigger = BundledTrigger(
+        trigger = TriggerFunction(
             self,
             "PreSignUp",
-            module="pre_sign_up",
+            handler="pre_sign_up.handler",
             environment=settings.environment(),
             description="Cognito pre sign-up: email domain rules and account linking",
         )
@@ -499,10 +506,10 @@ class UserPoolTriggers(Construct):
     def _post_confirmation(
         self, pool: cognito.UserPool, pool_arn: str, settings: PostConfirmation
     ) -> None:
-        trigger = BundledTrigger(
+        trigger = TriggerFunction(
             self,
             "PostConfirmation",
-            module="post_confirmation",
+            handler="post_confirmation.handler",
             environment=settings.environment(),
             description="Cognito post confirmation: default group and profile record",
         )
