@@ -1,8 +1,10 @@
 """Synth cost of the library against the same resources written directly with aws-cdk-lib L2s.
 
-Both sides build and synthesize the example app's stack (the pool of ``cdk.json``, its groups
-and outputs) in the same process, interleaved, after a warm-up, so that the jsii start-up and the
-machine's noise fall on both alike. Run: ``.venv/bin/python -m bench.synth``.
+Both sides build and synthesize the example app's stack: the pool of ``cdk.json`` with its
+groups, its four triggers (roles, log groups, policies), the two tables and the outputs. They
+run in the same process, interleaved, after a warm-up, so that the jsii start-up and the
+machine's noise fall on both alike; a second table times whole processes.
+Run: ``.venv/bin/python -m bench.synth``.
 """
 
 from __future__ import annotations
@@ -19,8 +21,13 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk import App, CfnOutput, Duration, RemovalPolicy, Stack  # after the environment
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
 
 from app import define_example
+from constructs_lib.triggers import handler_folder
 from tests.scenarios.builders import shipped_context
 
 ROUNDS = 15
@@ -58,6 +65,7 @@ def with_l2s_directly(app: App) -> None:
     )
     for name, precedence in (("admins", 0), ("users", 10)):
         pool.add_group(f"Group{name}", group_name=name, precedence=precedence)
+    _triggers_directly(stack, pool)
     issuer = f"https://{pool.user_pool_provider_name}"
     for name, value in {
         "Region": stack.region,
@@ -67,6 +75,75 @@ def with_l2s_directly(app: App) -> None:
         "JwksUrl": f"{issuer}/.well-known/jwks.json",
     }.items():
         CfnOutput(stack, name, value=value)
+
+
+def _triggers_directly(stack: Stack, pool: cognito.UserPool) -> None:
+    """The example's four triggers and two tables, as plain L2s."""
+    tables = {
+        name: dynamodb.TableV2(
+            stack,
+            name,
+            partition_key=dynamodb.Attribute(name="sub", type=dynamodb.AttributeType.STRING),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=True
+            ),
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for name in ("UserClaims", "UserProfiles")
+    }
+    code = lambda_.Code.from_asset(str(handler_folder()), exclude=["__pycache__", "*.pyc"])
+    messages = {
+        "MESSAGE_APP_NAME": "Example",
+        "MESSAGE_SIGN_UP_EMAIL_SUBJECT": "Confirm your ${app_name} account",
+        "MESSAGE_SIGN_UP_EMAIL_MESSAGE": "Your ${app_name} confirmation code is ${code}",
+    }
+    specs = {
+        "pre_token_generation": (
+            cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+            {"CLAIMS_TABLE_NAME": tables["UserClaims"].table_name, "GROUPS_CLAIM": "roles"},
+        ),
+        "pre_sign_up": (cognito.UserPoolOperation.PRE_SIGN_UP, {}),
+        "post_confirmation": (
+            cognito.UserPoolOperation.POST_CONFIRMATION,
+            {"DEFAULT_GROUP": "users", "PROFILE_TABLE_NAME": tables["UserProfiles"].table_name},
+        ),
+        "custom_message": (cognito.UserPoolOperation.CUSTOM_MESSAGE, messages),
+    }
+    for module, (operation, environment) in specs.items():
+        logs_group = logs.LogGroup(stack, f"{module}Logs", retention=logs.RetentionDays.ONE_MONTH)
+        role = iam.Role(
+            stack, f"{module}Role", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com")
+        )
+        logs_group.grant_write(role)
+        function = lambda_.Function(
+            stack,
+            f"{module}Function",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            architecture=lambda_.Architecture.ARM_64,
+            memory_size=256,
+            timeout=Duration.seconds(4),
+            handler=f"{module}.handler",
+            code=code,
+            environment=environment,
+            role=role,
+            log_group=logs_group,
+        )
+        version = cognito.LambdaVersion.V2_0 if module == "pre_token_generation" else None
+        pool.add_trigger(operation, function, version)
+        grants = {
+            "pre_token_generation": (["dynamodb:GetItem"], tables["UserClaims"].table_arn),
+            "post_confirmation": (["dynamodb:PutItem"], tables["UserProfiles"].table_arn),
+        }
+        if module in grants:
+            actions, resource = grants[module]
+            role.attach_inline_policy(
+                iam.Policy(
+                    stack,
+                    f"{module}Policy",
+                    statements=[iam.PolicyStatement(actions=actions, resources=[resource])],
+                )
+            )
 
 
 def synth_seconds(define: Callable[[App], None]) -> float:
