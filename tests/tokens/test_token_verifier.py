@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from token_factory import (
     CLIENT_ID,
     ISSUER,
@@ -43,6 +45,7 @@ from cognito_tokens import (
     issuer_url,
     parse_user_pool_id,
 )
+from cognito_tokens.verifier import _HEADER_CACHE_SIZE
 
 Make = Callable[..., CognitoJwtVerifier]
 SignRaw = Callable[[str, bytes], str]
@@ -427,6 +430,125 @@ def test_the_header_cache_stays_bounded(make: Make, mint: Mint) -> None:
         token = mint(claims_for("id"), header={"kid": KID, "alg": "RS256", "n": i})
         assert verifier.verify(token)["aud"] == CLIENT_ID
     assert len(verifier._header_kids) <= 32
+
+
+def test_the_header_cache_never_exceeds_its_bound_and_keeps_verifying(
+    make: Make, mint: Mint
+) -> None:
+    verifier = make()
+    for i in range(3 * _HEADER_CACHE_SIZE):
+        token = mint(claims_for("id"), header={"kid": KID, "alg": "RS256", "n": i})
+        assert verifier.verify(token)["aud"] == CLIENT_ID
+        assert 1 <= len(verifier._header_kids) <= _HEADER_CACHE_SIZE
+        assert verifier._header_kids[token.split(".")[0]] == KID
+
+
+@pytest.mark.parametrize(
+    ("header", "error"),
+    [
+        ({"kid": KID, "alg": "none"}, UnsupportedAlgorithmError),
+        ({"kid": KID, "alg": "HS256"}, UnsupportedAlgorithmError),
+        ({"kid": KID}, UnsupportedAlgorithmError),
+        ({"kid": KID, "alg": "RS256", "crit": ["exp"]}, MalformedTokenError),
+        ({"alg": "RS256"}, MalformedTokenError),
+        ({"kid": "", "alg": "RS256"}, MalformedTokenError),
+        ([KID, "RS256"], MalformedTokenError),
+    ],
+)
+def test_a_header_that_fails_validation_is_never_cached(
+    make: Make, mint: Mint, header: Any, error: type[TokenError]
+) -> None:
+    verifier = make()
+    token = mint(claims_for("id"), header={"kid": KID, "alg": "RS256"})
+    assert verifier.verify(token)["aud"] == CLIENT_ID
+    cached = dict(verifier._header_kids)
+    head = b64json(header)
+    _, payload, signature = token.split(".")
+    for _ in range(3):  # refused every time, never remembered
+        refusal(verifier, f"{head}.{payload}.{signature}", error)
+        assert verifier._header_kids == cached
+
+
+def test_a_non_canonical_header_is_never_cached(make: Make, sign_raw: SignRaw) -> None:
+    verifier = make()
+    head = b64json({"kid": KID, "alg": "RS256"})
+    payload = json.dumps(claims_for("id")).encode()
+    assert verifier.verify(sign_raw(head, payload))["aud"] == CLIENT_ID
+    # The same header bytes, spelled with non-zero unused bits in the last character.
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    assert len(head) % 4 in (2, 3)
+    other = head[:-1] + alphabet[alphabet.index(head[-1]) + 1]
+    assert base64.urlsafe_b64decode(other + "==") == base64.urlsafe_b64decode(head + "==")
+    for _ in range(2):
+        error = refusal(verifier, sign_raw(other, payload), MalformedTokenError)
+        assert str(error) == "header: not base64url-encoded JSON"
+    assert list(verifier._header_kids) == [head]
+
+
+def test_a_different_header_segment_is_parsed_afresh(
+    make: Make, mint: Mint, rotated_key: rsa.RSAPrivateKey
+) -> None:
+    verifier = make()
+    first = mint(claims_for("id"), header={"kid": KID, "alg": "RS256"})
+    assert verifier.verify(first)["aud"] == CLIENT_ID
+    # Same kid, other algorithm: refused although a header with this kid is cached.
+    refusal(
+        verifier,
+        mint(claims_for("id"), header={"kid": KID, "alg": "RS384"}),
+        UnsupportedAlgorithmError,
+    )
+    # Same content in another order: a new segment, parsed and cached on its own.
+    reordered = mint(claims_for("id"), header={"alg": "RS256", "kid": KID})
+    assert reordered.split(".")[0] != first.split(".")[0]
+    assert verifier.verify(reordered)["aud"] == CLIENT_ID
+    assert set(verifier._header_kids) == {first.split(".")[0], reordered.split(".")[0]}
+    # Another kid is looked up as that kid, never as the cached one.
+    rotated = mint(claims_for("id"), header={"kid": ROTATED_KID, "alg": "RS256"}, key=rotated_key)
+    assert refusal(verifier, rotated, UnknownKeyError).actual == ROTATED_KID
+
+
+def test_a_cached_header_does_not_spare_the_signature_or_claims(make: Make, mint: Mint) -> None:
+    verifier = make()
+    token = mint(claims_for("id"))
+    assert verifier.verify(token)["aud"] == CLIENT_ID
+    header, _, signature = token.split(".")
+    tampered = b64json(claims_for("id", **{"cognito:groups": ["admins", "root"]}))
+    refusal(verifier, f"{header}.{tampered}.{signature}", InvalidSignatureError)
+    refusal(verifier, mint(claims_for("id", exp=int(NOW) - 3600)), ExpiredTokenError)
+    refusal(verifier, mint(claims_for("id", aud=OTHER_CLIENT_ID)), WrongAudienceError)
+
+
+def test_an_undecodable_payload_is_reported_only_after_the_signature(
+    make: Make, signing_key: rsa.RSAPrivateKey, rotated_key: rsa.RSAPrivateKey
+) -> None:
+    head = b64json({"kid": KID, "alg": "RS256"})
+    payload = "e30xx"  # 5 characters: not base64 at all
+    signing_input = f"{head}.{payload}".encode()
+    forged = rotated_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    refusal(make(), f"{head}.{payload}.{b64url(forged)}", InvalidSignatureError)
+    signed = signing_key.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
+    error = refusal(make(), f"{head}.{payload}.{b64url(signed)}", MalformedTokenError)
+    assert str(error) == "payload: not base64url-encoded JSON"
+
+
+@pytest.mark.parametrize(
+    ("pad", "hash_algorithm"),
+    [
+        (padding.PKCS1v15(), hashes.SHA384()),
+        (padding.PKCS1v15(), hashes.SHA1()),
+        (padding.PSS(padding.MGF1(hashes.SHA256()), 32), hashes.SHA256()),
+    ],
+)
+def test_fails_when_signed_with_another_rsa_scheme(
+    make: Make,
+    signing_key: rsa.RSAPrivateKey,
+    pad: padding.AsymmetricPadding,
+    hash_algorithm: hashes.HashAlgorithm,
+) -> None:
+    head = b64json({"kid": KID, "alg": "RS256"})
+    signing_input = f"{head}.{b64json(claims_for('id'))}"
+    signature = signing_key.sign(signing_input.encode(), pad, hash_algorithm)
+    refusal(make(), f"{signing_input}.{b64url(signature)}", InvalidSignatureError)
 
 
 # --- configuration ------------------------------------------------------------------------------
