@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from aws_cdk import Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from constructs_lib.app_access import (
+    AppAccess,
+    ConsumerParameters,
+    app_access_problems,
+    consumer_config,
+    define_app_access,
+)
+from constructs_lib.clients import AppClient
+from constructs_lib.domain import HostedUiDomain
+from constructs_lib.resource_servers import ResourceServer
 from constructs_lib.triggers import (
     Triggers,
     UserPoolTriggers,
@@ -30,6 +44,12 @@ class CognitoAuth(Construct):
             ``user_pool`` must not be given. Default: none (a new pool is defined).
         triggers: Bundled Lambda triggers and functions of your own, wired to the pool; the
             pool must be defined in this app (not imported). Default: none.
+        clients: App clients (``WebClient``, ``ServerClient``, ``MachineClient``), by unique
+            name. Default: none.
+        resource_servers: Resource servers whose custom scopes clients may ask for.
+            Default: none.
+        domain: The hosted UI domain (``HostedUiDomain.cognito_prefix(...)`` or
+            ``.custom_domain(...)``); clients with OAuth flows need one. Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
@@ -44,6 +64,9 @@ class CognitoAuth(Construct):
         user_pool: UserPoolSettings | None = None,
         existing_user_pool: cognito.IUserPool | None = None,
         triggers: Triggers | None = None,
+        clients: Sequence[AppClient] = (),
+        resource_servers: Sequence[ResourceServer] = (),
+        domain: HostedUiDomain | None = None,
     ) -> None:
         problems = Problems(type(self).__name__)
         if existing_user_pool is not None and user_pool is not None:
@@ -57,6 +80,14 @@ class CognitoAuth(Construct):
             user_pool_problems(user_pool or UserPoolSettings(), problems)
         if triggers is not None:
             self._trigger_problems(triggers, user_pool, existing_user_pool, problems)
+        app_access_problems(
+            clients=clients,
+            resource_servers=resource_servers,
+            domain=domain,
+            new_pool=existing_user_pool is None,
+            stack=Stack.of(scope),
+            problems=problems,
+        )
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -72,6 +103,7 @@ class CognitoAuth(Construct):
             self.triggers = UserPoolTriggers(
                 self, "Triggers", user_pool=self.user_pool, triggers=triggers
             )
+        self._define_app_access(clients, resource_servers, domain)
 
     @staticmethod
     def _trigger_problems(
@@ -91,6 +123,57 @@ class CognitoAuth(Construct):
         elif isinstance(existing, SecureUserPool):
             plan = existing.settings.effective_feature_plan
         trigger_problems(triggers, feature_plan=plan, problems=problems)
+
+    def _define_app_access(
+        self,
+        clients: Sequence[AppClient],
+        resource_servers: Sequence[ResourceServer],
+        domain: HostedUiDomain | None,
+    ) -> None:
+        """Resource servers, clients, then the hosted UI (see ``define_app_access``)."""
+        self._access: AppAccess = define_app_access(
+            self,
+            user_pool=self.user_pool,
+            clients=clients,
+            resource_servers=resource_servers,
+            domain=domain,
+        )
+        access = self._access
+        self.resource_servers: dict[str, cognito.UserPoolResourceServer] = (
+            dict(access.resource_servers.resource_servers) if access.resource_servers else {}
+        )
+        self.clients: dict[str, cognito.UserPoolClient] = (
+            dict(access.app_clients.clients) if access.app_clients else {}
+        )
+        self.client_secrets: dict[str, secretsmanager.Secret] = (
+            dict(access.app_clients.secrets) if access.app_clients else {}
+        )
+        self.hosted_ui = access.hosted_ui
+        self.domain: cognito.UserPoolDomain | None = (
+            access.hosted_ui.domain if access.hosted_ui else None
+        )
+
+    def consumer_config(self) -> dict[str, str]:
+        """What a frontend or backend needs, keyed as output IDs: ``Region``, ``UserPoolId``,
+        ``IssuerUrl``, ``JwksUrl``, ``ClientId<Name>`` / ``Scopes<Name>`` /
+        ``ClientSecretArn<Name>`` per client, and with a domain ``HostedUiBaseUrl``,
+        ``AuthorizeUrl``, ``TokenUrl``, ``LogoutUrl``, ``UserInfoUrl``. Never a client secret.
+        """
+        return consumer_config(
+            user_pool=self.user_pool,
+            issuer_url=self.issuer_url,
+            jwks_url=self.jwks_url,
+            access=self._access,
+        )
+
+    def add_consumer_parameters(self, parameter_prefix: str) -> ConsumerParameters:
+        """Publish ``consumer_config()`` as SSM parameters ``<parameter_prefix>/<key>``."""
+        return ConsumerParameters(
+            self,
+            "ConsumerParameters",
+            config=self.consumer_config(),
+            parameter_prefix=parameter_prefix,
+        )
 
     @property
     def issuer_url(self) -> str:

@@ -105,7 +105,11 @@ AUTH_SESSION_VALIDITY = Duration.minutes(3)
 #: A signed-out or stolen refresh token can be revoked, and its access tokens with it.
 ENABLE_TOKEN_REVOCATION = True
 #: What a web or server client asks for at the hosted UI: an ID token with email and profile.
-WEB_CLIENT_SCOPES = (cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE)
+WEB_CLIENT_SCOPES = (
+    cognito.OAuthScope.OPENID,
+    cognito.OAuthScope.EMAIL,
+    cognito.OAuthScope.PROFILE,
+)
 #: Authorization code (with PKCE for public clients) keeps tokens out of URLs and browser history;
 #: the implicit grant does not and needs an explicit opt-in.
 WEB_CLIENT_O_AUTH_FLOWS = cognito.OAuthFlows(authorization_code_grant=True)

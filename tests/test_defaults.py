@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 
 from constructs_lib import defaults
@@ -72,3 +72,32 @@ def test_trigger_defaults() -> None:
     assert defaults.TRIGGER_LOG_RETENTION == logs.RetentionDays.ONE_MONTH
     assert defaults.PRE_TOKEN_GENERATION_VERSION == cognito.LambdaVersion.V2_0
     assert defaults.CLAIMS_CACHE_TTL.to_seconds() == 60
+
+
+def test_app_client_and_hosted_ui_defaults() -> None:
+    assert defaults.ID_TOKEN_VALIDITY.to_minutes() == 60
+    assert defaults.ACCESS_TOKEN_VALIDITY.to_minutes() == 60
+    assert defaults.REFRESH_TOKEN_VALIDITY.to_days() == 30
+    assert defaults.AUTH_SESSION_VALIDITY.to_minutes() == 3
+    assert defaults.ENABLE_TOKEN_REVOCATION is True
+    assert [s.scope_name for s in defaults.WEB_CLIENT_SCOPES] == ["openid", "email", "profile"]
+    flows = defaults.WEB_CLIENT_O_AUTH_FLOWS
+    assert flows.authorization_code_grant is True
+    assert not (flows.implicit_code_grant or flows.client_credentials)
+    auth = defaults.WEB_CLIENT_AUTH_FLOWS
+    assert auth.user_srp is True
+    assert not (auth.user_password or auth.admin_user_password or auth.custom or auth.user)
+    assert defaults.MANAGED_LOGIN_VERSION == cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN
+    assert defaults.HOSTED_UI_CERTIFICATE_REGION == "us-east-1"
+
+
+def test_app_client_and_domain_limits_match_cognito() -> None:
+    def minutes(pair: tuple[Duration, Duration]) -> tuple[float, float]:
+        return (pair[0].to_minutes(), pair[1].to_minutes())
+
+    assert minutes(defaults.ID_TOKEN_VALIDITY_RANGE) == (5, 24 * 60)
+    assert minutes(defaults.ACCESS_TOKEN_VALIDITY_RANGE) == (5, 24 * 60)
+    assert minutes(defaults.REFRESH_TOKEN_VALIDITY_RANGE) == (60, 3650 * 24 * 60)
+    assert minutes(defaults.AUTH_SESSION_VALIDITY_RANGE) == (3, 15)
+    assert defaults.DOMAIN_PREFIX_PATTERN == r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+    assert defaults.DOMAIN_PREFIX_RESERVED_WORDS == ("aws", "amazon", "cognito")

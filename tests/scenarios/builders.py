@@ -11,6 +11,7 @@ from pathlib import Path
 from aws_cdk import App, Duration, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_route53 as route53
 
 from app import define_example
 from constructs_lib import (
@@ -23,6 +24,9 @@ from constructs_lib import (
     ThreatProtection,
     UserPoolSettings,
 )
+from constructs_lib.clients import MachineClient, ServerClient, WebClient
+from constructs_lib.domain import HostedUiDomain
+from constructs_lib.resource_servers import ResourceServer
 from tests.conftest import TEST_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -119,7 +123,70 @@ def maximal_user_pool_stack(app: App) -> Stack:
     return stack
 
 
+def app_clients_stack(app: App) -> Stack:
+    """The three client kinds, a resource server and a custom domain in eu-west-1: the
+    certificate goes into a us-east-1 sibling stack, the alias record into the given zone."""
+    stack = Stack(app, "AppClients", env=TEST_ENV)
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "Zone", hosted_zone_id="Z0123456789EXAMPLE", zone_name="example.com"
+    )
+    orders = ResourceServer(
+        identifier="orders",
+        name="Orders API",
+        scopes={"read": "Read orders", "write": "Create and change orders"},
+    )
+    auth = CognitoAuth(
+        stack,
+        "Auth",
+        resource_servers=[orders],
+        clients=[
+            WebClient(
+                name="web",
+                callback_urls=["https://app.example.com/callback", "http://localhost:3000/"],
+                logout_urls=["https://app.example.com/"],
+                scopes=[
+                    cognito.OAuthScope.OPENID,
+                    cognito.OAuthScope.EMAIL,
+                    orders.scope("read"),
+                ],
+            ),
+            ServerClient(
+                name="backend",
+                callback_urls=["https://app.example.com/api/auth/callback"],
+                access_token_validity=Duration.minutes(15),
+                refresh_token_validity=Duration.days(7),
+                auth_session_validity=Duration.minutes(5),
+                read_attributes=cognito.ClientAttributes().with_standard_attributes(
+                    email=True, email_verified=True
+                ),
+                write_attributes=cognito.ClientAttributes().with_standard_attributes(fullname=True),
+            ),
+            MachineClient(name="reports", scopes=orders.all_scopes),
+        ],
+        domain=HostedUiDomain.custom_domain("auth.example.com", hosted_zone=zone),
+    )
+    auth.add_consumer_parameters("/example/auth")
+    return stack
+
+
+def prefix_domain_stack(app: App) -> Stack:
+    """A web client on a Cognito prefix domain with the classic hosted UI (no branding)."""
+    stack = Stack(app, "PrefixDomain", env=TEST_ENV)
+    CognitoAuth(
+        stack,
+        "Auth",
+        clients=[WebClient(name="web", callback_urls=["https://app.example.com/callback"])],
+        domain=HostedUiDomain.cognito_prefix(
+            "example-app-auth",
+            managed_login_version=cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+        ),
+    )
+    return stack
+
+
 SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "example": example_stack,
     "maximal_user_pool": maximal_user_pool_stack,
+    "app_clients": app_clients_stack,
+    "prefix_domain": prefix_domain_stack,
 }

@@ -1,0 +1,240 @@
+"""What each kind of app client renders, and the resource servers their typed scopes refer to."""
+
+from __future__ import annotations
+
+import json
+
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_cognito as cognito
+from aws_cdk.assertions import Annotations, Match, Template
+
+from constructs_lib.clients import AppClients, MachineClient, ServerClient, WebClient
+from constructs_lib.cognito_auth import CognitoAuth
+from constructs_lib.domain import HostedUiDomain
+from constructs_lib.resource_servers import ResourceServer
+
+CLIENT = "AWS::Cognito::UserPoolClient"
+SECRET = "AWS::SecretsManager::Secret"
+CALLBACK = "https://app.example.com/callback"
+PREFIX = HostedUiDomain.cognito_prefix("example-app")
+ORDERS = ResourceServer(identifier="orders", scopes={"read": "Read", "write": "Write"})
+
+
+def client_props(template: Template, name: str) -> dict[str, object]:
+    (found,) = template.find_resources(CLIENT, {"Properties": {"ClientName": name}}).values()
+    props: dict[str, object] = found["Properties"]
+    return props
+
+
+def test_web_client_is_public_with_code_grant_srp_and_the_secure_defaults(stack: Stack) -> None:
+    auth = CognitoAuth(
+        stack, "Auth", clients=[WebClient(name="web", callback_urls=[CALLBACK])], domain=PREFIX
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        CLIENT,
+        {
+            "ClientName": "web",
+            "GenerateSecret": False,
+            "AllowedOAuthFlows": ["code"],
+            "AllowedOAuthFlowsUserPoolClient": True,
+            "AllowedOAuthScopes": ["openid", "email", "profile"],
+            "CallbackURLs": [CALLBACK],
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "EnableTokenRevocation": True,
+            "PreventUserExistenceErrors": "ENABLED",
+            "IdTokenValidity": 60,
+            "AccessTokenValidity": 60,
+            "RefreshTokenValidity": 30 * 24 * 60,
+            "AuthSessionValidity": 3,
+            "TokenValidityUnits": {
+                "AccessToken": "minutes",
+                "IdToken": "minutes",
+                "RefreshToken": "minutes",
+            },
+        },
+    )
+    template.resource_count_is(SECRET, 0)
+    assert list(auth.clients) == ["web"]
+    assert auth.client_secrets == {}
+
+
+def test_no_client_allows_implicit_grant_or_password_auth_by_default(stack: Stack) -> None:
+    CognitoAuth(
+        stack,
+        "Auth",
+        resource_servers=[ORDERS],
+        clients=[
+            WebClient(name="web", callback_urls=[CALLBACK]),
+            ServerClient(name="server", callback_urls=[CALLBACK]),
+            MachineClient(name="machine", scopes=[ORDERS.scope("read")]),
+        ],
+        domain=PREFIX,
+    )
+    rendered = json.dumps(Template.from_stack(stack).find_resources(CLIENT))
+    assert "implicit" not in rendered
+    assert "USER_PASSWORD_AUTH" not in rendered
+
+
+def test_client_construct_id_comes_from_its_name(stack: Stack) -> None:
+    CognitoAuth(stack, "Auth", clients=[WebClient(name="web", o_auth=False)])
+    assert list(Template.from_stack(stack).find_resources(CLIENT)) == ["AuthClientsweb0471110B"]
+
+
+def test_web_client_without_o_auth_signs_in_with_srp_only(stack: Stack) -> None:
+    CognitoAuth(stack, "Auth", clients=[WebClient(name="spa", o_auth=False)])
+    props = client_props(Template.from_stack(stack), "spa")
+    assert props["AllowedOAuthFlowsUserPoolClient"] is False
+    assert "AllowedOAuthFlows" not in props
+
+
+def test_server_client_secret_reaches_secrets_manager_only(stack: Stack) -> None:
+    auth = CognitoAuth(
+        stack,
+        "Auth",
+        clients=[ServerClient(name="backend", callback_urls=[CALLBACK], secret_name="app/backend")],
+        domain=PREFIX,
+    )
+    auth_outputs = auth.consumer_config()
+    template = Template.from_stack(stack)
+    assert client_props(template, "backend")["GenerateSecret"] is True
+    template.has_resource_properties(
+        SECRET,
+        {
+            "Name": "app/backend",
+            "SecretString": {
+                "Fn::Join": [
+                    "",
+                    Match.array_with(
+                        [
+                            {
+                                "Fn::GetAtt": [
+                                    Match.string_like_regexp("AuthClientsbackend"),
+                                    "ClientSecret",
+                                ]
+                            }
+                        ]
+                    ),
+                ]
+            },
+        },
+    )
+    # The secret attribute is read in exactly one place: the Secrets Manager secret.
+    as_json = template.to_json()
+    users = [
+        logical_id
+        for logical_id, resource in as_json["Resources"].items()
+        if 'ClientSecret"]' in json.dumps(resource)
+    ]
+    assert len(users) == 1 and as_json["Resources"][users[0]]["Type"] == SECRET
+    assert 'ClientSecret"' not in json.dumps(as_json.get("Outputs", {}))
+    assert "ClientSecretArnbackend" in auth_outputs
+    assert set(auth.client_secrets) == {"backend"}
+
+
+def test_machine_client_uses_client_credentials_with_typed_scopes(stack: Stack) -> None:
+    CognitoAuth(
+        stack,
+        "Auth",
+        resource_servers=[ORDERS],
+        clients=[MachineClient(name="reports", scopes=ORDERS.all_scopes)],
+        domain=PREFIX,
+    )
+    template = Template.from_stack(stack)
+    (server_id,) = template.find_resources("AWS::Cognito::UserPoolResourceServer")
+    template.has_resource_properties(
+        CLIENT,
+        {
+            "ClientName": "reports",
+            "GenerateSecret": True,
+            "AllowedOAuthFlows": ["client_credentials"],
+            "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH"],
+            # A Ref, so the client is created after the resource server.
+            "AllowedOAuthScopes": [
+                {"Fn::Join": ["", [{"Ref": server_id}, "/read"]]},
+                {"Fn::Join": ["", [{"Ref": server_id}, "/write"]]},
+            ],
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolResourceServer",
+        {
+            "Identifier": "orders",
+            "Name": "orders",
+            "Scopes": [
+                {"ScopeName": "read", "ScopeDescription": "Read"},
+                {"ScopeName": "write", "ScopeDescription": "Write"},
+            ],
+        },
+    )
+    template.resource_count_is(SECRET, 1)
+
+
+def test_token_validities_and_attributes_reach_the_template(stack: Stack) -> None:
+    CognitoAuth(
+        stack,
+        "Auth",
+        clients=[
+            WebClient(
+                name="web",
+                o_auth=False,
+                id_token_validity=Duration.minutes(5),
+                access_token_validity=Duration.days(1),
+                refresh_token_validity=Duration.days(3650),
+                auth_session_validity=Duration.minutes(15),
+                read_attributes=cognito.ClientAttributes().with_standard_attributes(email=True),
+                write_attributes=cognito.ClientAttributes().with_standard_attributes(fullname=True),
+                supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            )
+        ],
+    )
+    props = client_props(Template.from_stack(stack), "web")
+    assert (props["IdTokenValidity"], props["AccessTokenValidity"]) == (5, 1440)
+    assert props["RefreshTokenValidity"] == 3650 * 1440
+    assert props["AuthSessionValidity"] == 15
+    assert (props["ReadAttributes"], props["WriteAttributes"]) == (["email"], ["name"])
+    assert props["SupportedIdentityProviders"] == ["COGNITO"]
+
+
+def test_implicit_grant_and_password_auth_leave_warnings(stack: Stack) -> None:
+    CognitoAuth(
+        stack,
+        "Auth",
+        clients=[
+            WebClient(
+                name="legacy",
+                callback_urls=[CALLBACK],
+                flows=cognito.OAuthFlows(implicit_code_grant=True),
+                allow_implicit_grant=True,
+                auth_flows=cognito.AuthFlow(user_srp=True, user_password=True),
+            )
+        ],
+        domain=PREFIX,
+    )
+    annotations = Annotations.from_stack(stack)
+    annotations.has_warning(
+        "/TestStack/Auth/Clients/legacy", Match.string_like_regexp("implicit grant")
+    )
+    annotations.has_warning(
+        "/TestStack/Auth/Clients/legacy", Match.string_like_regexp("USER_PASSWORD_AUTH")
+    )
+    assert client_props(Template.from_stack(stack), "legacy")["AllowedOAuthFlows"] == ["implicit"]
+
+
+def test_app_clients_work_alone_on_an_existing_pool(stack: Stack) -> None:
+    pool = cognito.UserPool.from_user_pool_id(stack, "Pool", "eu-west-1_EXAMPLE")
+    clients = AppClients(
+        stack,
+        "Clients",
+        user_pool=pool,
+        clients=[
+            WebClient(name="web", o_auth=False),
+            # A resource server that already exists: the typed scope becomes its full name.
+            MachineClient(name="job", scopes=[ORDERS.scope("read")]),
+        ],
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        CLIENT, {"UserPoolId": "eu-west-1_EXAMPLE", "AllowedOAuthScopes": ["orders/read"]}
+    )
+    assert set(clients.clients) == {"web", "job"} and set(clients.secrets) == {"job"}
