@@ -354,7 +354,7 @@ class TriggerFunction(Construct):
             self,
             "Role",
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
-            description=f"Cognito trigger {handler}",
+            description=f"Cognito trigger {handler.partition('.')[0]}",
         )
         self.role.attach_inline_policy(
             iam.Policy(
