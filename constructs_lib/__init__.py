@@ -16,6 +16,13 @@ from constructs_lib.clients import AppClient, AppClients, MachineClient, ServerC
 from constructs_lib.cognito_auth import CognitoAuth
 from constructs_lib.domain import HostedUi, HostedUiDomain
 from constructs_lib.errors import ConfigurationError
+from constructs_lib.identity_pool import (
+    AmbiguousRoles,
+    ClaimRule,
+    IdentityPoolSettings,
+    RoleMapping,
+    SecureIdentityPool,
+)
 from constructs_lib.resource_servers import CustomScope, ResourceServer, ResourceServers
 from constructs_lib.triggers import (
     ClaimsFailMode,
@@ -27,6 +34,13 @@ from constructs_lib.triggers import (
     PreTokenGeneration,
     Triggers,
     UserPoolTriggers,
+)
+from constructs_lib.user_files import (
+    FileOwner,
+    UserFiles,
+    UserFilesAccess,
+    UserFilesSettings,
+    user_files_statements,
 )
 from constructs_lib.user_pool import (
     AdaptiveAction,
@@ -41,9 +55,11 @@ from constructs_lib.user_pool import (
 
 __all__ = [
     "AdaptiveAction",
+    "AmbiguousRoles",
     "AppAccess",
     "AppClient",
     "AppClients",
+    "ClaimRule",
     "ClaimsFailMode",
     "ClaimsTable",
     "CognitoAuth",
@@ -52,10 +68,12 @@ __all__ = [
     "ConsumerParameters",
     "CustomMessages",
     "CustomScope",
+    "FileOwner",
     "Group",
     "HostedUi",
     "HostedUiDomain",
     "HttpApiAuthorization",
+    "IdentityPoolSettings",
     "MachineClient",
     "MessageTemplate",
     "PostConfirmation",
@@ -65,11 +83,16 @@ __all__ = [
     "ResourceServers",
     "RestApiAuthorization",
     "RiskAction",
+    "RoleMapping",
+    "SecureIdentityPool",
     "SecureUserPool",
     "ServerClient",
     "SesEmail",
     "ThreatProtection",
     "Triggers",
+    "UserFiles",
+    "UserFilesAccess",
+    "UserFilesSettings",
     "UserPoolSettings",
     "UserPoolTriggers",
     "WebClient",
@@ -77,4 +100,5 @@ __all__ = [
     "define_app_access",
     "http_api_jwt_authorizer",
     "rest_api_user_pool_authorizer",
+    "user_files_statements",
 ]

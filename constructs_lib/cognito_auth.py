@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from aws_cdk import Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
@@ -18,6 +20,11 @@ from constructs_lib.app_access import (
 )
 from constructs_lib.clients import AppClient
 from constructs_lib.domain import HostedUiDomain
+from constructs_lib.identity_pool import (
+    IdentityPoolSettings,
+    SecureIdentityPool,
+    identity_pool_problems,
+)
 from constructs_lib.resource_servers import ResourceServer
 from constructs_lib.triggers import (
     Triggers,
@@ -25,6 +32,7 @@ from constructs_lib.triggers import (
     trigger_problems,
     with_custom_sender_key,
 )
+from constructs_lib.user_files import UserFiles, UserFilesSettings, user_files_problems
 from constructs_lib.user_pool import SecureUserPool, UserPoolSettings, user_pool_problems
 from constructs_lib.validation import Problems
 
@@ -44,6 +52,12 @@ class CognitoAuth(Construct):
             ``user_pool`` must not be given. Default: none (a new pool is defined).
         triggers: Bundled Lambda triggers and functions of your own, wired to the pool; the
             pool must be defined in this app (not imported). Default: none.
+        identity_pool: Define an identity pool (AWS credentials for signed-in users) linked to
+            the user pool; link app clients with ``identity_pool.add_user_pool_client``.
+            Default: none.
+        user_files: Define per-user S3 prefixes (or grant them on ``existing_bucket``) for the
+            identity pool's authenticated and group roles; needs ``identity_pool``.
+            Default: none.
         clients: App clients (``WebClient``, ``ServerClient``, ``MachineClient``), by unique
             name. Default: none.
         resource_servers: Resource servers whose custom scopes clients may ask for.
@@ -64,6 +78,8 @@ class CognitoAuth(Construct):
         user_pool: UserPoolSettings | None = None,
         existing_user_pool: cognito.IUserPool | None = None,
         triggers: Triggers | None = None,
+        identity_pool: IdentityPoolSettings | None = None,
+        user_files: UserFilesSettings | None = None,
         clients: Sequence[AppClient] = (),
         resource_servers: Sequence[ResourceServer] = (),
         domain: HostedUiDomain | None = None,
@@ -80,6 +96,7 @@ class CognitoAuth(Construct):
             user_pool_problems(user_pool or UserPoolSettings(), problems)
         if triggers is not None:
             self._trigger_problems(triggers, user_pool, existing_user_pool, problems)
+        self._identity_problems(identity_pool, user_files, user_pool, existing_user_pool, problems)
         app_access_problems(
             clients=clients,
             resource_servers=resource_servers,
@@ -104,6 +121,8 @@ class CognitoAuth(Construct):
                 self, "Triggers", user_pool=self.user_pool, triggers=triggers
             )
         self._define_app_access(clients, resource_servers, domain)
+        self._define_identity_pool(identity_pool)
+        self._define_user_files(user_files)
 
     @staticmethod
     def _trigger_problems(
@@ -123,6 +142,90 @@ class CognitoAuth(Construct):
         elif isinstance(existing, SecureUserPool):
             plan = existing.settings.effective_feature_plan
         trigger_problems(triggers, feature_plan=plan, problems=problems)
+
+    @staticmethod
+    def _identity_problems(
+        settings: IdentityPoolSettings | None,
+        files: UserFilesSettings | None,
+        pool_settings: UserPoolSettings | None,
+        existing: cognito.IUserPool | None,
+        problems: Problems,
+    ) -> None:
+        if settings is not None:
+            identity_pool_problems(settings, problems)
+            if settings.group_roles:
+                groups = _groups_of(pool_settings, existing)
+                for name in settings.group_roles:
+                    if groups is None:
+                        problems.add(
+                            f"identity_pool.group_roles ({name!r}) need groups this library "
+                            "defines (UserPoolSettings.groups, or an existing SecureUserPool); "
+                            "for another pool, attach the roles where its groups are defined"
+                        )
+                        break
+                    if name not in groups:
+                        known = ", ".join(sorted(map(repr, groups))) or "none"
+                        problems.add(
+                            f"identity_pool.group_roles: {name!r} is not a user pool group "
+                            f"(groups: {known}); add Group(name={name!r}) to user_pool.groups"
+                        )
+                    elif groups[name] is not None:
+                        problems.add(
+                            f"identity_pool.group_roles: group {name!r} already has a role; "
+                            "drop it from group_roles, or drop Group.role"
+                        )
+        if files is None:
+            return
+        user_files_problems(files, problems)
+        if settings is None:
+            problems.add(
+                "user_files needs identity_pool=IdentityPoolSettings(): users reach their "
+                "files with identity pool credentials"
+            )
+            return
+        tag = files.effective_owner.principal_tag
+        tags = settings.principal_tags or {}
+        if tag is not None and tags.get(tag) != "sub":
+            problems.add(
+                f"user_files.owner keys files on the principal tag {tag!r}, but "
+                f"identity_pool.principal_tags maps it to {tags.get(tag)!r}; add "
+                f"principal_tags={{{tag!r}: 'sub', ...}} to the identity pool settings"
+            )
+
+    def _define_identity_pool(self, settings: IdentityPoolSettings | None) -> None:
+        self.identity_pool: SecureIdentityPool | None = None
+        self.authenticated_role: iam.IRole | None = None
+        self.unauthenticated_role: iam.IRole | None = None
+        self.group_roles: dict[str, iam.Role] = {}
+        if settings is None:
+            return
+        # "IdentityPool" is public contract: a new ID replaces the pool and every identity id.
+        pool = SecureIdentityPool(self, "IdentityPool", settings=settings)
+        self.identity_pool = pool
+        self.authenticated_role = pool.authenticated_role
+        self.unauthenticated_role = pool.guest_role
+        self.group_roles = pool.group_roles
+        groups = getattr(self.user_pool, "groups", {})
+        for name, role in pool.group_roles.items():
+            # Token-based mapping reads the role from the group (cognito:preferred_role).
+            groups[name].node.default_child.role_arn = role.role_arn
+        # Every app client that signs users in; machine clients (client credentials) have no
+        # users to give credentials to.
+        for client in getattr(self, "clients", {}).values():
+            flows = client.node.default_child.allowed_o_auth_flows or []
+            if "client_credentials" not in flows:
+                pool.add_user_pool_client(self.user_pool, client)
+
+    def _define_user_files(self, settings: UserFilesSettings | None) -> None:
+        self.user_files: UserFiles | None = None
+        self.user_files_bucket: s3.IBucket | None = None
+        if settings is None or self.authenticated_role is None:
+            return
+        # A user mapped to a group role holds only that role, so group roles get the files too.
+        roles = [self.authenticated_role, *self.group_roles.values()]
+        # "UserFiles" is public contract: the bucket's logical ID derives from it.
+        self.user_files = UserFiles(self, "UserFiles", settings=settings, roles=roles)
+        self.user_files_bucket = self.user_files.bucket
 
     def _define_app_access(
         self,
@@ -184,3 +287,14 @@ class CognitoAuth(Construct):
     def jwks_url(self) -> str:
         """The URL of the JSON Web Key Set that signs the pool's tokens."""
         return f"{self.issuer_url}/.well-known/jwks.json"
+
+
+def _groups_of(
+    settings: UserPoolSettings | None, existing: cognito.IUserPool | None
+) -> dict[str, iam.IRole | None] | None:
+    """Group name -> its own role, for the groups this library defines; None if unknown."""
+    if existing is None:
+        return {g.name: g.role for g in (settings or UserPoolSettings()).groups or ()}
+    if isinstance(existing, SecureUserPool):
+        return {g.name: g.role for g in existing.settings.groups or ()}
+    return None

@@ -64,6 +64,32 @@ REMOVAL_POLICY = RemovalPolicy.RETAIN
 #: (Set per app client; recorded here so every client of this library uses it.)
 PREVENT_USER_EXISTENCE_ERRORS = True
 
+# Identity pool and user files ----------------------------------------------------------------
+
+#: Guests get AWS credentials without signing in: an app must ask for that by name.
+ALLOW_UNAUTHENTICATED_IDENTITIES = False
+#: The basic (classic) flow lets a caller choose any role the trust allows; the enhanced flow
+#: lets the pool choose.
+ALLOW_CLASSIC_FLOW = False
+#: Tokens of users signed out globally (or deleted) stop yielding credentials.
+SERVER_SIDE_TOKEN_CHECK = True
+#: When a role mapping cannot choose, the user keeps the ordinary signed-in role rather than
+#: losing all access; ``AmbiguousRoles.DENY`` is the stricter choice. (An AmbiguousRoles value.)
+AMBIGUOUS_ROLE_RESOLUTION = "AuthenticatedRole"
+#: The identity pool holds every identity id, and private/<identity id>/ prefixes are keyed on
+#: them: a replaced pool orphans every user's files.
+IDENTITY_POOL_REMOVAL_POLICY = RemovalPolicy.RETAIN
+#: The user files bucket holds user data: keep it when the stack goes.
+USER_FILES_REMOVAL_POLICY = RemovalPolicy.RETAIN
+#: Overwritten or deleted user files can be recovered.
+USER_FILES_VERSIONED = True
+#: Who touched which file, in a separate bucket (S3 server access logs).
+USER_FILES_ACCESS_LOGS = True
+#: Amplify Storage's layout: each part can be turned off.
+USER_FILES_PRIVATE = True
+USER_FILES_PROTECTED = True
+USER_FILES_PUBLIC = True
+
 # Limits from the service, used by the validators ---------------------------------------------
 
 PASSWORD_MIN_LENGTH_RANGE = (6, 99)
@@ -74,6 +100,8 @@ CUSTOM_ATTRIBUTE_NAME_MAX_LENGTH = 20
 STRING_ATTRIBUTE_MAX_LENGTH = 2048
 GROUP_NAME_MAX_LENGTH = 128
 GROUP_PRECEDENCE_MAX = 2**31 - 1
+ROLE_MAPPING_RULES_MAX = 25
+PRINCIPAL_TAGS_MAX = 50
 
 # Bundled Lambda triggers ---------------------------------------------------------------------
 

@@ -101,3 +101,21 @@ def test_app_client_and_domain_limits_match_cognito() -> None:
     assert minutes(defaults.AUTH_SESSION_VALIDITY_RANGE) == (3, 15)
     assert defaults.DOMAIN_PREFIX_PATTERN == r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
     assert defaults.DOMAIN_PREFIX_RESERVED_WORDS == ("aws", "amazon", "cognito")
+
+
+def test_identity_pool_and_user_files_defaults() -> None:
+    assert defaults.ALLOW_UNAUTHENTICATED_IDENTITIES is False
+    assert defaults.ALLOW_CLASSIC_FLOW is False
+    assert defaults.SERVER_SIDE_TOKEN_CHECK is True
+    assert defaults.AMBIGUOUS_ROLE_RESOLUTION == "AuthenticatedRole"
+    assert defaults.IDENTITY_POOL_REMOVAL_POLICY == RemovalPolicy.RETAIN
+    assert defaults.USER_FILES_REMOVAL_POLICY == RemovalPolicy.RETAIN
+    assert defaults.USER_FILES_VERSIONED is True
+    assert defaults.USER_FILES_ACCESS_LOGS is True
+    assert (
+        defaults.USER_FILES_PRIVATE,
+        defaults.USER_FILES_PROTECTED,
+        defaults.USER_FILES_PUBLIC,
+    ) == (True, True, True)
+    assert defaults.ROLE_MAPPING_RULES_MAX == 25
+    assert defaults.PRINCIPAL_TAGS_MAX == 50

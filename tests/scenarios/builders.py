@@ -10,6 +10,7 @@ from pathlib import Path
 
 from aws_cdk import App, Duration, Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_cognito_identitypool as identitypool
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_route53 as route53
 
@@ -26,7 +27,9 @@ from constructs_lib import (
 )
 from constructs_lib.clients import MachineClient, ServerClient, WebClient
 from constructs_lib.domain import HostedUiDomain
+from constructs_lib.identity_pool import AmbiguousRoles, IdentityPoolSettings, RoleMapping
 from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.user_files import FileOwner, UserFilesSettings
 from tests.conftest import TEST_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,9 +187,52 @@ def prefix_domain_stack(app: App) -> Stack:
     return stack
 
 
+def identity_pool_files_stack(app: App) -> Stack:
+    """An identity pool with group roles, principal tags and other identity sources, and a
+    per-user files bucket, on a pool with one web client."""
+    stack = Stack(app, "IdentityPoolFiles", env=TEST_ENV)
+    auth = CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            custom_attributes={"tenant_id": cognito.StringAttribute(max_len=36, mutable=False)},
+            groups=[
+                Group(name="admins", precedence=0),
+                Group(name="editors", precedence=10),
+            ],
+        ),
+        identity_pool=IdentityPoolSettings(
+            group_roles=["admins", "editors"],
+            role_mapping=RoleMapping.from_token(ambiguous=AmbiguousRoles.DENY),
+            principal_tags={"sub": "sub", "client": "aud", "tenant": "custom:tenant_id"},
+            developer_provider_name="login.example.app",
+            google=identitypool.IdentityPoolGoogleLoginProvider(
+                client_id="1234567890-example.apps.googleusercontent.com"
+            ),
+        ),
+        user_files=UserFilesSettings(
+            owner=FileOwner.user_pool_sub("sub"),
+            cors_allowed_origins=["https://app.example.com"],
+        ),
+    )
+    web = auth.user_pool.add_client(
+        "IdentityPoolWeb",
+        auth_flows=cognito.AuthFlow(user_srp=True),
+        o_auth=cognito.OAuthSettings(
+            flows=cognito.OAuthFlows(authorization_code_grant=True),
+            callback_urls=["https://app.example.com/callback"],
+        ),
+        prevent_user_existence_errors=True,
+    )
+    assert auth.identity_pool is not None
+    auth.identity_pool.add_user_pool_client(auth.user_pool, web)
+    return stack
+
+
 SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "example": example_stack,
     "maximal_user_pool": maximal_user_pool_stack,
+    "identity_pool_files": identity_pool_files_stack,
     "app_clients": app_clients_stack,
     "prefix_domain": prefix_domain_stack,
 }

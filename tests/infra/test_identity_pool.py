@@ -1,0 +1,452 @@
+"""What the identity pool and the user files render: trust, roles, mappings, tags, bucket, and
+every input rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from aws_cdk import CfnParameter, Stack
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_cognito_identitypool as identitypool
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from aws_cdk.assertions import Annotations, Match, Template
+
+from constructs_lib import CognitoAuth, ConfigurationError, Group, UserPoolSettings
+from constructs_lib.identity_pool import (
+    AmbiguousRoles,
+    ClaimRule,
+    IdentityPoolSettings,
+    RoleMapping,
+    SecureIdentityPool,
+)
+from constructs_lib.user_files import FileOwner, UserFilesAccess, UserFilesSettings
+
+POOL = "AWS::Cognito::IdentityPool"
+ROLE = "AWS::IAM::Role"
+POOL_REF = {"Ref": "AuthIdentityPool659E7F64"}
+
+
+def trust(amr: str, *, tag_session: bool = False) -> list[dict[str, Any]]:
+    """The exact trust statements every identity pool role must carry."""
+    conditions = {
+        "StringEquals": {"cognito-identity.amazonaws.com:aud": POOL_REF},
+        "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": amr},
+    }
+    principal = {"Federated": "cognito-identity.amazonaws.com"}
+    statements = [
+        {
+            "Action": "sts:AssumeRoleWithWebIdentity",
+            "Condition": conditions,
+            "Effect": "Allow",
+            "Principal": principal,
+        }
+    ]
+    if tag_session:
+        statements.append(
+            {
+                "Action": "sts:TagSession",
+                "Condition": conditions,
+                "Effect": "Allow",
+                "Principal": principal,
+            }
+        )
+    return statements
+
+
+def trusts(template: Template) -> dict[str, list[Any]]:
+    return {
+        logical_id: role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        for logical_id, role in template.find_resources(ROLE).items()
+    }
+
+
+def auth_with(stack: Stack, **kwargs: Any) -> CognitoAuth:
+    auth = CognitoAuth(stack, "Auth", **kwargs)
+    if auth.identity_pool is not None:
+        client = auth.user_pool.add_client("Web")
+        auth.identity_pool.add_user_pool_client(auth.user_pool, client)
+    return auth
+
+
+def test_default_identity_pool_has_no_guests_no_classic_flow_and_one_conditioned_role(
+    stack: Stack,
+) -> None:
+    auth = auth_with(stack, identity_pool=IdentityPoolSettings())
+    template = Template.from_stack(stack)
+    template.has_resource(
+        POOL,
+        {
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "AllowUnauthenticatedIdentities": False,
+                "AllowClassicFlow": False,
+                "CognitoIdentityProviders": [
+                    {
+                        "ClientId": {"Ref": "AuthUserPoolWeb8DF0D784"},
+                        "ProviderName": {"Fn::GetAtt": ["AuthUserPool8115E87F", "ProviderName"]},
+                        "ServerSideTokenCheck": True,
+                    }
+                ],
+            },
+        },
+    )
+    assert list(template.find_resources(POOL)) == ["AuthIdentityPool659E7F64"]
+    assert list(trusts(template).values()) == [trust("authenticated")]
+    assert auth.unauthenticated_role is None
+    attachment = template.find_resources("AWS::Cognito::IdentityPoolRoleAttachment")
+    (only,) = attachment.values()
+    assert set(only["Properties"]["Roles"]) == {"authenticated"}
+    assert "RoleMappings" not in only["Properties"]
+    template.resource_count_is("AWS::IAM::Policy", 0)  # nothing granted by default
+
+
+def test_guests_need_a_named_opt_in_warn_and_get_nothing(stack: Stack) -> None:
+    auth = auth_with(
+        stack, identity_pool=IdentityPoolSettings(allow_unauthenticated_identities=True)
+    )
+    template = Template.from_stack(stack)
+    template.has_resource_properties(POOL, {"AllowUnauthenticatedIdentities": True})
+    assert sorted(map(str, trusts(template).values())) == sorted(
+        [str(trust("authenticated")), str(trust("unauthenticated"))]
+    )
+    assert auth.unauthenticated_role is not None
+    template.resource_count_is("AWS::IAM::Policy", 0)
+    Annotations.from_stack(stack).has_warning(
+        "/TestStack/Auth/IdentityPool", Match.string_like_regexp("allow_unauthenticated_identities")
+    )
+
+
+def test_group_roles_trust_the_pool_and_are_mapped_from_the_token(stack: Stack) -> None:
+    auth_with(
+        stack,
+        user_pool=UserPoolSettings(groups=[Group(name="admins", precedence=0)]),
+        identity_pool=IdentityPoolSettings(group_roles=["admins"]),
+    )
+    template = Template.from_stack(stack)
+    assert trusts(template) == {
+        "AuthIdentityPoolAuthenticatedRole09311B20": trust("authenticated"),
+        "AuthIdentityPoolGroupRolesadmins2A35E330": trust("authenticated"),
+    }
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolGroup",
+        {
+            "GroupName": "admins",
+            "RoleArn": {"Fn::GetAtt": ["AuthIdentityPoolGroupRolesadmins2A35E330", "Arn"]},
+        },
+    )
+    template.has_resource_properties(
+        "AWS::Cognito::IdentityPoolRoleAttachment",
+        {
+            "RoleMappings": {
+                "TestStackAuthUserPoolWeb": {
+                    "Type": "Token",
+                    "AmbiguousRoleResolution": "AuthenticatedRole",
+                    "IdentityProvider": {
+                        "Fn::Join": [
+                            "",
+                            [
+                                {"Fn::GetAtt": ["AuthUserPool8115E87F", "ProviderName"]},
+                                ":",
+                                {"Ref": "AuthUserPoolWeb8DF0D784"},
+                            ],
+                        ]
+                    },
+                }
+            }
+        },
+    )
+
+
+def test_rules_mapping_on_claims_and_deny_when_ambiguous(stack: Stack) -> None:
+    auth_with(
+        stack,
+        user_pool=UserPoolSettings(groups=[Group(name="gold")]),
+        identity_pool=IdentityPoolSettings(
+            group_roles=["gold"],
+            role_mapping=RoleMapping.from_rules(
+                [ClaimRule(claim="custom:tier", value="gold", role="gold")],
+                ambiguous=AmbiguousRoles.DENY,
+            ),
+        ),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Cognito::IdentityPoolRoleAttachment",
+        {
+            "RoleMappings": {
+                "TestStackAuthUserPoolWeb": Match.object_like(
+                    {
+                        "Type": "Rules",
+                        "AmbiguousRoleResolution": "Deny",
+                        "RulesConfiguration": {
+                            "Rules": [
+                                {
+                                    "Claim": "custom:tier",
+                                    "MatchType": "Equals",
+                                    "Value": "gold",
+                                    "RoleARN": {
+                                        "Fn::GetAtt": [
+                                            "AuthIdentityPoolGroupRolesgold64F627D1",
+                                            "Arn",
+                                        ]
+                                    },
+                                }
+                            ]
+                        },
+                    }
+                )
+            }
+        },
+    )
+
+
+def test_principal_tags_map_claims_and_allow_tag_session(stack: Stack) -> None:
+    tags = {"sub": "sub", "client": "aud", "tenant": "custom:tenant_id"}
+    auth_with(stack, identity_pool=IdentityPoolSettings(principal_tags=tags))
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::Cognito::IdentityPoolPrincipalTag",
+        {
+            "IdentityPoolId": POOL_REF,
+            "IdentityProviderName": {"Fn::GetAtt": ["AuthUserPool8115E87F", "ProviderName"]},
+            "PrincipalTags": tags,
+            "UseDefaults": False,
+        },
+    )
+    assert list(trusts(template).values()) == [trust("authenticated", tag_session=True)]
+
+
+def test_other_identity_sources_on_the_identity_pool(stack: Stack) -> None:
+    oidc = iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
+        stack, "Oidc", "arn:aws:iam::123456789012:oidc-provider/id.example.com"
+    )
+    saml = iam.SamlProvider.from_saml_provider_arn(
+        stack, "Saml", "arn:aws:iam::123456789012:saml-provider/corp"
+    )
+    CognitoAuth(
+        stack,
+        "Auth",
+        identity_pool=IdentityPoolSettings(
+            developer_provider_name="login.example.app",
+            google=identitypool.IdentityPoolGoogleLoginProvider(client_id="g-client"),
+            apple=identitypool.IdentityPoolAppleLoginProvider(services_id="com.example"),
+            open_id_connect_providers=[oidc],
+            saml_providers=[saml],
+        ),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        POOL,
+        {
+            "DeveloperProviderName": "login.example.app",
+            "SupportedLoginProviders": {
+                "accounts.google.com": "g-client",
+                "appleid.apple.com": "com.example",
+            },
+            "OpenIdConnectProviderARNs": ["arn:aws:iam::123456789012:oidc-provider/id.example.com"],
+            "SamlProviderARNs": ["arn:aws:iam::123456789012:saml-provider/corp"],
+        },
+    )
+
+
+def test_user_files_bucket_is_secure_and_retained(stack: Stack) -> None:
+    auth = auth_with(stack, identity_pool=IdentityPoolSettings(), user_files=UserFilesSettings())
+    assert auth.user_files_bucket is not None
+    template = Template.from_stack(stack)
+    template.has_resource(
+        "AWS::S3::Bucket",
+        {
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "BucketEncryption": {
+                    "ServerSideEncryptionConfiguration": [
+                        {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
+                    ]
+                },
+                "LoggingConfiguration": {
+                    "DestinationBucketName": {"Ref": "AuthUserFilesAccessLogs60034444"},
+                    "LogFilePrefix": "user-files/",
+                },
+                "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+                "PublicAccessBlockConfiguration": {
+                    "BlockPublicAcls": True,
+                    "BlockPublicPolicy": True,
+                    "IgnorePublicAcls": True,
+                    "RestrictPublicBuckets": True,
+                },
+                "VersioningConfiguration": {"Status": "Enabled"},
+            },
+        },
+    )
+    template.has_resource_properties(
+        "AWS::S3::BucketPolicy",
+        {
+            "Bucket": {"Ref": "AuthUserFilesBucket4CA0E38A"},
+            "PolicyDocument": {
+                "Statement": [
+                    Match.object_like(
+                        {
+                            "Effect": "Deny",
+                            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                        }
+                    )
+                ]
+            },
+        },
+    )
+
+
+def test_user_files_access_alone_on_an_existing_role_and_bucket(stack: Stack) -> None:
+    role = iam.Role.from_role_arn(stack, "Role", "arn:aws:iam::123456789012:role/authenticated")
+    bucket = s3.Bucket.from_bucket_name(stack, "Files", "my-files")
+    UserFilesAccess(stack, "FilesAccess", role=role, bucket=bucket, protected=False)
+    arn = "arn:aws:s3:::my-files"
+    me = "${cognito-identity.amazonaws.com:sub}"
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "Roles": ["authenticated"],
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "PrivateOwnObjects",
+                        "Effect": "Allow",
+                        "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                        "Resource": {
+                            "Fn::Join": [
+                                "",
+                                [
+                                    "arn:",
+                                    {"Ref": "AWS::Partition"},
+                                    f":s3:::my-files/private/{me}/*",
+                                ],
+                            ]
+                        },
+                    },
+                    {
+                        "Sid": "PublicObjects",
+                        "Effect": "Allow",
+                        "Action": ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+                        "Resource": {
+                            "Fn::Join": [
+                                "",
+                                ["arn:", {"Ref": "AWS::Partition"}, ":s3:::my-files/public/*"],
+                            ]
+                        },
+                    },
+                    {
+                        "Sid": "ListOwnPrefixes",
+                        "Effect": "Allow",
+                        "Action": "s3:ListBucket",
+                        "Resource": {
+                            "Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::my-files"]]
+                        },
+                        "Condition": {
+                            "StringLike": {
+                                "s3:prefix": [
+                                    f"private/{me}/",
+                                    f"private/{me}/*",
+                                    "public/",
+                                    "public/*",
+                                ]
+                            }
+                        },
+                    },
+                ],
+            },
+        },
+    )
+    assert arn  # the literal ARN is rendered with the partition
+
+
+def test_existing_bucket_is_granted_not_redefined(stack: Stack) -> None:
+    bucket = s3.Bucket.from_bucket_name(stack, "Files", "my-files")
+    auth = auth_with(
+        stack,
+        identity_pool=IdentityPoolSettings(),
+        user_files=UserFilesSettings(existing_bucket=bucket),
+    )
+    assert auth.user_files_bucket is bucket
+    Template.from_stack(stack).resource_count_is("AWS::S3::Bucket", 0)
+
+
+def refuse(stack: Stack, match: str, **kwargs: Any) -> ConfigurationError:
+    with pytest.raises(ConfigurationError, match=match) as caught:
+        CognitoAuth(stack, "Auth", **kwargs)
+    assert stack.node.try_find_child("Auth") is None
+    return caught.value
+
+
+def test_fails_when_user_files_come_without_an_identity_pool(stack: Stack) -> None:
+    refuse(stack, "user_files needs identity_pool", user_files=UserFilesSettings())
+
+
+def test_fails_when_files_are_keyed_on_an_unmapped_principal_tag(stack: Stack) -> None:
+    refuse(
+        stack,
+        r"principal tag 'sub'.*maps it to None",
+        identity_pool=IdentityPoolSettings(),
+        user_files=UserFilesSettings(owner=FileOwner.user_pool_sub()),
+    )
+
+
+def test_fails_when_a_group_role_names_no_group(stack: Stack) -> None:
+    refuse(
+        stack,
+        r"'admins' is not a user pool group",
+        identity_pool=IdentityPoolSettings(group_roles=["admins"]),
+    )
+
+
+def test_collects_every_problem_of_one_call(stack: Stack) -> None:
+    error = refuse(
+        stack,
+        "configuration problems",
+        identity_pool=IdentityPoolSettings(
+            identity_pool_name="bad/name",
+            developer_provider_name="has space",
+            principal_tags={"aws:sub": "sub"},
+            role_mapping=RoleMapping.from_rules([ClaimRule(claim="c", value="v", role="nope")]),
+        ),
+        user_files=UserFilesSettings(
+            existing_bucket=s3.Bucket.from_bucket_name(stack, "B", "bbb"),
+            bucket_name="Bad_Name",
+            private=False,
+            protected=False,
+            public=False,
+        ),
+    )
+    text = "\n".join(error.problems)
+    for expected in (
+        "identity_pool_name",
+        "developer_provider_name",
+        "tag name 'aws:sub'",
+        "role 'nope' is not one of identity_pool.group_roles",
+        "existing_bucket and bucket settings (bucket_name)",
+        "nothing would be granted",
+        "user_files.bucket_name",
+    ):
+        assert expected in text
+
+
+def test_does_not_fail_when_names_are_tokens(stack: Stack) -> None:
+    name = CfnParameter(stack, "Name").value_as_string
+    SecureIdentityPool(
+        stack,
+        "Pool",
+        settings=IdentityPoolSettings(identity_pool_name=name, developer_provider_name=name),
+    )
+
+
+def test_linking_through_the_l2_method_is_refused(stack: Stack) -> None:
+    pool = SecureIdentityPool(stack, "Pool")
+    user_pool = cognito.UserPool(stack, "UserPool")
+    with pytest.raises(TypeError, match="add_user_pool_client"):
+        pool.add_user_pool_authentication(
+            identitypool.UserPoolAuthenticationProvider(
+                user_pool=user_pool, user_pool_client=user_pool.add_client("C")
+            )
+        )
