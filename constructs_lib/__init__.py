@@ -16,6 +16,15 @@ from constructs_lib.clients import AppClient, AppClients, MachineClient, ServerC
 from constructs_lib.cognito_auth import CognitoAuth
 from constructs_lib.domain import HostedUi, HostedUiDomain
 from constructs_lib.errors import ConfigurationError
+from constructs_lib.federation import (
+    AmazonLogin,
+    AppleLogin,
+    FacebookLogin,
+    GoogleLogin,
+    OidcEndpointUrls,
+    OidcLogin,
+    SamlLogin,
+)
 from constructs_lib.identity_pool import (
     AmbiguousRoles,
     ClaimRule,
@@ -55,10 +64,12 @@ from constructs_lib.user_pool import (
 
 __all__ = [
     "AdaptiveAction",
+    "AmazonLogin",
     "AmbiguousRoles",
     "AppAccess",
     "AppClient",
     "AppClients",
+    "AppleLogin",
     "ClaimRule",
     "ClaimsFailMode",
     "ClaimsTable",
@@ -68,7 +79,9 @@ __all__ = [
     "ConsumerParameters",
     "CustomMessages",
     "CustomScope",
+    "FacebookLogin",
     "FileOwner",
+    "GoogleLogin",
     "Group",
     "HostedUi",
     "HostedUiDomain",
@@ -76,6 +89,8 @@ __all__ = [
     "IdentityPoolSettings",
     "MachineClient",
     "MessageTemplate",
+    "OidcEndpointUrls",
+    "OidcLogin",
     "PostConfirmation",
     "PreSignUp",
     "PreTokenGeneration",
@@ -84,6 +99,7 @@ __all__ = [
     "RestApiAuthorization",
     "RiskAction",
     "RoleMapping",
+    "SamlLogin",
     "SecureIdentityPool",
     "SecureUserPool",
     "ServerClient",

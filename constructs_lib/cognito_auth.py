@@ -20,6 +20,12 @@ from constructs_lib.app_access import (
 )
 from constructs_lib.clients import AppClient
 from constructs_lib.domain import HostedUiDomain
+from constructs_lib.federation import (
+    IdentityProvider,
+    define_identity_provider,
+    federation_problems,
+    provider_construct_id,
+)
 from constructs_lib.identity_pool import (
     IdentityPoolSettings,
     SecureIdentityPool,
@@ -64,6 +70,10 @@ class CognitoAuth(Construct):
             Default: none.
         domain: The hosted UI domain (``HostedUiDomain.cognito_prefix(...)`` or
             ``.custom_domain(...)``); clients with OAuth flows need one. Default: none.
+        identity_providers: Social and enterprise sign-in (``GoogleLogin``, ``FacebookLogin``,
+            ``AppleLogin``, ``AmazonLogin``, ``SamlLogin``, ``OidcLogin``); they need
+            ``domain``. Every client offers all of them unless it lists its own
+            ``supported_identity_providers``, and depends on those it offers. Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
@@ -83,6 +93,7 @@ class CognitoAuth(Construct):
         clients: Sequence[AppClient] = (),
         resource_servers: Sequence[ResourceServer] = (),
         domain: HostedUiDomain | None = None,
+        identity_providers: Sequence[IdentityProvider] = (),
     ) -> None:
         problems = Problems(type(self).__name__)
         if existing_user_pool is not None and user_pool is not None:
@@ -105,6 +116,10 @@ class CognitoAuth(Construct):
             stack=Stack.of(scope),
             problems=problems,
         )
+        if identity_providers:
+            self._federation_problems(
+                identity_providers, clients, domain, user_pool, existing_user_pool, scope, problems
+            )
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -120,9 +135,70 @@ class CognitoAuth(Construct):
             self.triggers = UserPoolTriggers(
                 self, "Triggers", user_pool=self.user_pool, triggers=triggers
             )
+        self.identity_providers: dict[str, cognito.IUserPoolIdentityProvider] = {}
+        if identity_providers:
+            self._define_identity_providers(identity_providers)
         self._define_app_access(clients, resource_servers, domain)
+        self._depend_on_offered_providers(clients)
         self._define_identity_pool(identity_pool)
         self._define_user_files(user_files)
+
+    @staticmethod
+    def _federation_problems(
+        providers: Sequence[IdentityProvider],
+        clients: Sequence[AppClient],
+        domain: HostedUiDomain | None,
+        settings: UserPoolSettings | None,
+        existing: cognito.IUserPool | None,
+        scope: Construct,
+        problems: Problems,
+    ) -> None:
+        custom: list[str] | None = None
+        if existing is None:
+            custom = list((settings or UserPoolSettings()).custom_attributes or {})
+        elif isinstance(existing, SecureUserPool):
+            custom = list(existing.settings.custom_attributes or {})
+        federation_problems(
+            providers, custom_attributes=custom, stack=Stack.of(scope), problems=problems
+        )
+        if domain is None and existing is None:
+            problems.add(
+                "identity_providers need a hosted UI domain: federated sign-in goes through it; "
+                "add domain=HostedUiDomain.cognito_prefix(...) or .custom_domain(...)"
+            )
+        known = {p.name for p in providers} | {"COGNITO"}
+        for client in clients:
+            offered = client.supported_identity_providers
+            unknown = sorted({p.name for p in offered or ()} - known)
+            if existing is None and unknown:
+                problems.add(
+                    f"clients[{client.name!r}].supported_identity_providers names {unknown!r}, "
+                    f"which are not among identity_providers ({', '.join(sorted(known))})"
+                )
+
+    def _define_identity_providers(self, providers: Sequence[IdentityProvider]) -> None:
+        # "IdentityProviders/Provider<name>": constant per provider, since its name identifies it.
+        parent = Construct(self, "IdentityProviders")
+        for provider in providers:
+            self.identity_providers[provider.name] = define_identity_provider(
+                parent, provider_construct_id(provider), self.user_pool, provider
+            )
+
+    def _depend_on_offered_providers(self, clients: Sequence[AppClient]) -> None:
+        """A client may only list a provider that exists: without the dependency, the first
+        deploy can create the client first and fail ("The provider Google does not exist")."""
+        for spec in clients:
+            created = self.clients.get(spec.name)
+            if created is None:
+                continue
+            offered = spec.supported_identity_providers
+            names = (
+                set(self.identity_providers)
+                if offered is None
+                else {p.name for p in offered} & set(self.identity_providers)
+            )
+            for name in sorted(names):
+                created.node.add_dependency(self.identity_providers[name])
 
     @staticmethod
     def _trigger_problems(

@@ -294,3 +294,81 @@ def test_construct_ids_are_the_provider_names() -> None:
     )
     saml = SamlLogin(provider_name="Corp", metadata_url="https://idp.example.com/m")
     assert re.fullmatch(r"ProviderCorp", provider_construct_id(saml))
+
+
+# Wiring inside CognitoAuth -------------------------------------------------------------------
+
+
+def _auth_with_providers(stack: Stack, **kwargs: object) -> Template:
+    from constructs_lib import CognitoAuth
+    from constructs_lib.clients import WebClient
+    from constructs_lib.domain import HostedUiDomain
+
+    defaults: dict[str, object] = {
+        "identity_providers": [
+            GoogleLogin(client_id="g", client_secret=secret("google")),
+            SamlLogin(provider_name="CorporateSSO", metadata_url="https://idp.example.com/m"),
+        ],
+        "clients": [
+            WebClient(name="web", callback_urls=["https://app.example.com/cb"]),
+            WebClient(
+                name="google-only",
+                callback_urls=["https://app.example.com/cb"],
+                supported_identity_providers=[cognito.UserPoolClientIdentityProvider.GOOGLE],
+            ),
+        ],
+        "domain": HostedUiDomain.cognito_prefix("example-login"),
+    }
+    CognitoAuth(stack, "Auth", **{**defaults, **kwargs})  # type: ignore[arg-type]
+    return Template.from_stack(stack)
+
+
+def test_every_client_offers_and_depends_on_the_providers_it_offers(stack: Stack) -> None:
+    template = _auth_with_providers(stack)
+    providers = template.find_resources(IDP)
+    google = next(k for k in providers if "ProviderGoogle" in k)
+    saml = next(k for k in providers if "ProviderCorporateSSO" in k)
+    clients = template.find_resources("AWS::Cognito::UserPoolClient")
+    web = next(v for k, v in clients.items() if "Clientsweb" in k)
+    only = next(v for k, v in clients.items() if "googleonly" in k)
+    assert web["Properties"]["SupportedIdentityProviders"] == [
+        {"Ref": google},
+        {"Ref": saml},
+        "COGNITO",
+    ]
+    assert sorted(web["DependsOn"]) == sorted([google, saml])
+    assert only["Properties"]["SupportedIdentityProviders"] == ["Google"]
+    assert only["DependsOn"] == [google]
+
+
+def test_fails_when_providers_have_no_domain(stack: Stack) -> None:
+    with pytest.raises(ConfigurationError, match="identity_providers need a hosted UI domain"):
+        _auth_with_providers(stack, domain=None, clients=[])
+
+
+def test_fails_when_a_client_offers_an_undefined_provider(stack: Stack) -> None:
+    from constructs_lib.clients import WebClient
+
+    with pytest.raises(
+        ConfigurationError,
+        match=re.escape("clients['web'].supported_identity_providers names ['Facebook']"),
+    ):
+        _auth_with_providers(
+            stack,
+            clients=[
+                WebClient(
+                    name="web",
+                    callback_urls=["https://app.example.com/cb"],
+                    supported_identity_providers=[cognito.UserPoolClientIdentityProvider.FACEBOOK],
+                )
+            ],
+        )
+
+
+def test_fails_before_anything_is_defined_when_a_secret_is_plain(stack: Stack) -> None:
+    with pytest.raises(ConfigurationError, match="was given as plain text"):
+        _auth_with_providers(
+            stack,
+            identity_providers=[GoogleLogin(client_id="g", client_secret="plain")],  # type: ignore[arg-type]
+        )
+    assert stack.node.try_find_child("Auth") is None

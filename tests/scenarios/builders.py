@@ -8,7 +8,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from aws_cdk import App, Duration, Stack
+from aws_cdk import App, Duration, SecretValue, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_cognito_identitypool as identitypool
 from aws_cdk import aws_iam as iam
@@ -27,6 +27,14 @@ from constructs_lib import (
 )
 from constructs_lib.clients import MachineClient, ServerClient, WebClient
 from constructs_lib.domain import HostedUiDomain
+from constructs_lib.federation import (
+    AmazonLogin,
+    AppleLogin,
+    FacebookLogin,
+    GoogleLogin,
+    OidcLogin,
+    SamlLogin,
+)
 from constructs_lib.identity_pool import AmbiguousRoles, IdentityPoolSettings, RoleMapping
 from constructs_lib.resource_servers import ResourceServer
 from constructs_lib.user_files import FileOwner, UserFilesSettings
@@ -229,10 +237,64 @@ def identity_pool_files_stack(app: App) -> Stack:
     return stack
 
 
+def federation_stack(app: App) -> Stack:
+    """Providers of all six kinds; one client offers all of them, another only Google."""
+    stack = Stack(app, "Federation", env=TEST_ENV)
+    secret = SecretValue.secrets_manager
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            custom_attributes={"tenant_id": cognito.StringAttribute(max_len=36, mutable=True)}
+        ),
+        identity_providers=[
+            GoogleLogin(
+                client_id="example.apps.googleusercontent.com", client_secret=secret("auth/google")
+            ),
+            FacebookLogin(client_id="1234567890", client_secret=secret("auth/facebook")),
+            AppleLogin(
+                client_id="com.example.web",
+                team_id="TEAM000000",
+                key_id="KEY0000000",
+                private_key=secret("auth/apple"),
+            ),
+            AmazonLogin(
+                client_id="amzn1.application-oa2-client.example",
+                client_secret=secret("auth/amazon"),
+            ),
+            SamlLogin(
+                provider_name="CorporateSSO",
+                metadata_file=ROOT / "tests" / "fixtures" / "saml-metadata.xml",
+                identifiers=["example.com"],
+                sign_requests=True,
+                attribute_mapping={"custom:tenant_id": "http://example.com/claims/tenant"},
+            ),
+            OidcLogin(
+                provider_name="Partner",
+                issuer_url="https://login.example.org",
+                client_id="cognito",
+                client_secret=secret("auth/partner"),
+                identifiers=["partner.example.org"],
+            ),
+        ],
+        clients=[
+            WebClient(name="web", callback_urls=["https://app.example.com/callback"]),
+            WebClient(
+                name="google-only",
+                callback_urls=["https://app.example.com/callback"],
+                supported_identity_providers=[cognito.UserPoolClientIdentityProvider.GOOGLE],
+            ),
+        ],
+        domain=HostedUiDomain.cognito_prefix("example-federation"),
+    )
+    return stack
+
+
 SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "example": example_stack,
     "maximal_user_pool": maximal_user_pool_stack,
     "identity_pool_files": identity_pool_files_stack,
     "app_clients": app_clients_stack,
     "prefix_domain": prefix_domain_stack,
+    "federation": federation_stack,
 }

@@ -78,3 +78,39 @@ def test_cfn_lint_reports_no_error(name: str) -> None:
     # W3005: CDK's own DependsOn next to an implicit Ref; harmless and not ours to change.
     matches = lint(template, config=ManualArgs(regions=["eu-west-1"], ignore_checks=["W3005"]))
     assert [str(m) for m in matches] == []
+
+
+# Any property whose name says it holds a secret must be a dynamic reference or an intrinsic.
+SECRET_KEY = re.compile(r"(secret|private_?key|password|secretstring)$", re.IGNORECASE)
+NOT_SECRETS = {"GenerateSecret", "GenerateSecretString", "SecretStringTemplate", "SecretId"}
+
+
+def plaintext_secrets(node: Any, path: str = "") -> list[str]:
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in node.items():
+            here = f"{path}/{key}"
+            if isinstance(value, str) and SECRET_KEY.search(key) and key not in NOT_SECRETS:
+                if not value.startswith("{{resolve:"):
+                    found.append(here)
+            else:
+                found.extend(plaintext_secrets(value, here))
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            found.extend(plaintext_secrets(item, f"{path}[{index}]"))
+    return found
+
+
+def test_the_secret_scan_finds_a_plaintext_secret() -> None:
+    template = {"Resources": {"Idp": {"Properties": {"ProviderDetails": {"client_secret": "x"}}}}}
+    assert plaintext_secrets(template) == [
+        "/Resources/Idp/Properties/ProviderDetails/client_secret"
+    ]
+    resolved = {"client_secret": "{{resolve:secretsmanager:auth/google:SecretString:::}}"}
+    assert plaintext_secrets(resolved) == []
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_no_template_holds_a_secret_in_plain_text(name: str) -> None:
+    template = Template.from_stack(SCENARIOS[name](new_app())).to_json()
+    assert plaintext_secrets(template) == []
