@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The example app: a secure Cognito user pool, configured from ``cdk.json``.
+"""The example app: Cognito authentication for a web app, configured from ``cdk.json``.
 
 Settings live in the ``cognito_auth`` context object; override them per run with
 ``-c cognito_auth.user_pool.mfa=required`` or replace the whole object with
@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from aws_cdk import App, CfnOutput, Environment, Stack, Validations
+from aws_cdk import App, Aws, CfnOutput, Environment, Stack, Validations
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
-from constructs_lib import ClaimsTable, CognitoAuth, Triggers
+from constructs_lib import ClaimsTable, CognitoAuth, HostedUiDomain, Triggers, WebClient
 from constructs_lib.app_config import AppConfig, TriggersConfig, merge_context, parse_app_config
 
 
@@ -26,18 +26,29 @@ class AuthStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig, **kwargs: Any):
         super().__init__(scope, construct_id, **kwargs)
+        web = config.web_client
+        # Prefixes are unique per Region across all accounts: the account id makes this one so.
+        prefix = config.domain_prefix or f"auth-{Aws.ACCOUNT_ID}"
         self.auth = CognitoAuth(
             self,
             "Auth",
             user_pool=config.user_pool,
             triggers=self._triggers(config.triggers) if config.triggers else None,
+            clients=[
+                WebClient(
+                    name="web",
+                    callback_urls=list(web.callback_urls),
+                    logout_urls=list(web.logout_urls),
+                )
+            ],
+            domain=HostedUiDomain.cognito_prefix(prefix),
+            identity_providers=config.identity_providers,
+            identity_pool=config.identity_pool,
+            user_files=config.user_files,
         )
         outputs = {
-            "Region": self.region,
-            "UserPoolId": self.auth.user_pool.user_pool_id,
+            **self.auth.consumer_config(),
             "UserPoolArn": self.auth.user_pool.user_pool_arn,
-            "IssuerUrl": self.auth.issuer_url,
-            "JwksUrl": self.auth.jwks_url,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

@@ -134,7 +134,6 @@ def consumer_config(
         "IssuerUrl": issuer_url,
         "JwksUrl": jwks_url,
     }
-    # IdentityPoolId: added here once the identity pool is part of CognitoAuth.
     app_clients = access.app_clients
     if app_clients is not None:
         for name, client in app_clients.clients.items():

@@ -12,13 +12,23 @@ constructs, exactly as for a library user.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, SecretValue
 from aws_cdk import aws_cognito as cognito
 
+from constructs_lib.federation import (
+    AmazonLogin,
+    AppleLogin,
+    FacebookLogin,
+    GoogleLogin,
+    IdentityProvider,
+    OidcLogin,
+    SamlLogin,
+)
+from constructs_lib.identity_pool import IdentityPoolSettings
 from constructs_lib.triggers import (
     ClaimsFailMode,
     CustomMessages,
@@ -27,6 +37,7 @@ from constructs_lib.triggers import (
     PreSignUp,
     PreTokenGeneration,
 )
+from constructs_lib.user_files import FileOwner, UserFilesSettings
 from constructs_lib.user_pool import (
     AdaptiveAction,
     CompromisedCredentialsAction,
@@ -57,12 +68,26 @@ class TriggersConfig:
 
 
 @dataclass(frozen=True, kw_only=True)
+class WebClientConfig:
+    """The example app's web client."""
+
+    callback_urls: tuple[str, ...] = ("http://localhost:3000/",)
+    logout_urls: tuple[str, ...] = ("http://localhost:3000/",)
+
+
+@dataclass(frozen=True, kw_only=True)
 class AppConfig:
     """What the example app builds."""
 
     stack_name: str = DEFAULT_STACK_NAME
     user_pool: UserPoolSettings = field(default_factory=UserPoolSettings)
     triggers: TriggersConfig | None = None
+    web_client: WebClientConfig = field(default_factory=WebClientConfig)
+    #: None: ``auth-<account id>``, unique without editing (prefixes are global per Region).
+    domain_prefix: str | None = None
+    identity_providers: tuple[IdentityProvider, ...] = ()
+    identity_pool: IdentityPoolSettings | None = None
+    user_files: UserFilesSettings | None = None
 
 
 def merge_context(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,11 +131,128 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
     stack_name = reader.text("stack_name") or DEFAULT_STACK_NAME
     pool = reader.section("user_pool")
     triggers = reader.section("triggers")
+    web_client = reader.section("web_client")
+    hosted_ui = reader.section("hosted_ui")
+    providers = reader.section("identity_providers")
+    identity = reader.section("identity_pool")
+    files = reader.section("user_files")
     reader.finish()
     settings = _user_pool_settings(pool) if pool is not None else UserPoolSettings()
     trigger_config = _triggers(triggers) if triggers is not None else None
+    web = _web_client(web_client) if web_client is not None else WebClientConfig()
+    prefix = None
+    if hosted_ui is not None:
+        prefix = hosted_ui.text("domain_prefix")
+        hosted_ui.finish()
+    identity_providers = _identity_providers(providers) if providers is not None else ()
+    identity_pool = _identity_pool(identity) if identity is not None else None
+    user_files = _user_files(files) if files is not None else None
     problems.raise_if_any()
-    return AppConfig(stack_name=stack_name, user_pool=settings, triggers=trigger_config)
+    return AppConfig(
+        stack_name=stack_name,
+        user_pool=settings,
+        triggers=trigger_config,
+        web_client=web,
+        domain_prefix=prefix,
+        identity_providers=identity_providers,
+        identity_pool=identity_pool,
+        user_files=user_files,
+    )
+
+
+def _identity_pool(section: _Reader) -> IdentityPoolSettings:
+    tags = section.section("principal_tags")
+    principal_tags = {name: tags.text(name) or "" for name in tags.names()} if tags else None
+    settings = IdentityPoolSettings(
+        allow_unauthenticated_identities=section.flag("allow_unauthenticated_identities"),
+        group_roles=section.list_of_text("group_roles"),
+        principal_tags=principal_tags,
+    )
+    section.finish()
+    return settings
+
+
+_OWNERS = {"identity_id": "identity_id", "user_pool_sub": "user_pool_sub"}
+
+
+def _user_files(section: _Reader) -> UserFilesSettings:
+    owner = section.choice("owner", _OWNERS)
+    tag = section.text("principal_tag") or "sub"
+    settings = UserFilesSettings(
+        owner=FileOwner.user_pool_sub(tag) if owner == "user_pool_sub" else FileOwner.identity_id(),
+        private=section.flag("private"),
+        protected=section.flag("protected"),
+        public=section.flag("public"),
+        cors_allowed_origins=section.list_of_text("cors_allowed_origins"),
+    )
+    section.finish()
+    return settings
+
+
+def _web_client(section: _Reader) -> WebClientConfig:
+    base = WebClientConfig()
+    callbacks = section.list_of_text("callback_urls")
+    logouts = section.list_of_text("logout_urls")
+    section.finish()
+    return WebClientConfig(
+        callback_urls=tuple(callbacks) if callbacks is not None else base.callback_urls,
+        logout_urls=tuple(logouts) if logouts is not None else base.logout_urls,
+    )
+
+
+def _secret(section: _Reader, key: str) -> SecretValue:
+    """A Secrets Manager reference by name (``"<name>"`` or ``"<name>:<json field>"``)."""
+    name = section.text(key, required=True) or ""
+    secret_id, _, json_field = (
+        name.partition(":") if not name.startswith("arn:") else (name, "", "")
+    )
+    return SecretValue.secrets_manager(secret_id, json_field=json_field or None)
+
+
+def _identity_providers(section: _Reader) -> tuple[IdentityProvider, ...]:
+    """Each provider section has ``"enabled"``; a disabled section is skipped whole."""
+    built: list[IdentityProvider] = []
+    readers: dict[str, Callable[[_Reader], IdentityProvider]] = {
+        "google": lambda r: GoogleLogin(
+            client_id=r.text("client_id", required=True) or "",
+            client_secret=_secret(r, "client_secret_name"),
+        ),
+        "facebook": lambda r: FacebookLogin(
+            client_id=r.text("client_id", required=True) or "",
+            client_secret=_secret(r, "client_secret_name"),
+        ),
+        "apple": lambda r: AppleLogin(
+            client_id=r.text("client_id", required=True) or "",
+            team_id=r.text("team_id", required=True) or "",
+            key_id=r.text("key_id", required=True) or "",
+            private_key=_secret(r, "private_key_secret_name"),
+        ),
+        "amazon": lambda r: AmazonLogin(
+            client_id=r.text("client_id", required=True) or "",
+            client_secret=_secret(r, "client_secret_name"),
+        ),
+        "saml": lambda r: SamlLogin(
+            provider_name=r.text("provider_name", required=True) or "",
+            metadata_url=r.text("metadata_url"),
+            metadata_file=r.text("metadata_file"),
+            identifiers=r.list_of_text("identifiers") or (),
+        ),
+        "oidc": lambda r: OidcLogin(
+            provider_name=r.text("provider_name", required=True) or "",
+            issuer_url=r.text("issuer_url", required=True) or "",
+            client_id=r.text("client_id", required=True) or "",
+            client_secret=_secret(r, "client_secret_name"),
+            identifiers=r.list_of_text("identifiers") or (),
+        ),
+    }
+    for kind, read in readers.items():
+        spec = section.section(kind)
+        if spec is None or not spec.flag("enabled"):
+            continue
+        built.append(read(spec))
+        spec.finish()
+    section.finish()
+    return tuple(built)
 
 
 _MFA = {"off": cognito.Mfa.OFF, "optional": cognito.Mfa.OPTIONAL, "required": cognito.Mfa.REQUIRED}

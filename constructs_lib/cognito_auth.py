@@ -11,6 +11,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from constructs_lib import defaults
 from constructs_lib.app_access import (
     AppAccess,
     ConsumerParameters,
@@ -65,7 +66,9 @@ class CognitoAuth(Construct):
             identity pool's authenticated and group roles; needs ``identity_pool``.
             Default: none.
         clients: App clients (``WebClient``, ``ServerClient``, ``MachineClient``), by unique
-            name. Default: none.
+            name; ``()`` for none. Default: for a new pool, one ``WebClient`` named ``web`` that
+            signs users in with SRP through the pool's API (no hosted UI, so no domain needed);
+            for an existing pool, none.
         resource_servers: Resource servers whose custom scopes clients may ask for.
             Default: none.
         domain: The hosted UI domain (``HostedUiDomain.cognito_prefix(...)`` or
@@ -90,11 +93,13 @@ class CognitoAuth(Construct):
         triggers: Triggers | None = None,
         identity_pool: IdentityPoolSettings | None = None,
         user_files: UserFilesSettings | None = None,
-        clients: Sequence[AppClient] = (),
+        clients: Sequence[AppClient] | None = None,
         resource_servers: Sequence[ResourceServer] = (),
         domain: HostedUiDomain | None = None,
         identity_providers: Sequence[IdentityProvider] = (),
     ) -> None:
+        if clients is None:
+            clients = defaults.default_clients() if existing_user_pool is None else ()
         problems = Problems(type(self).__name__)
         if existing_user_pool is not None and user_pool is not None:
             given = ", ".join(user_pool.given()) or "UserPoolSettings()"
@@ -336,14 +341,20 @@ class CognitoAuth(Construct):
         """What a frontend or backend needs, keyed as output IDs: ``Region``, ``UserPoolId``,
         ``IssuerUrl``, ``JwksUrl``, ``ClientId<Name>`` / ``Scopes<Name>`` /
         ``ClientSecretArn<Name>`` per client, and with a domain ``HostedUiBaseUrl``,
-        ``AuthorizeUrl``, ``TokenUrl``, ``LogoutUrl``, ``UserInfoUrl``. Never a client secret.
+        ``AuthorizeUrl``, ``TokenUrl``, ``LogoutUrl``, ``UserInfoUrl``; ``IdentityPoolId`` and
+        ``UserFilesBucket`` when defined. Never a client secret.
         """
-        return consumer_config(
+        config = consumer_config(
             user_pool=self.user_pool,
             issuer_url=self.issuer_url,
             jwks_url=self.jwks_url,
             access=self._access,
         )
+        if self.identity_pool is not None:
+            config["IdentityPoolId"] = self.identity_pool.identity_pool_id
+        if self.user_files_bucket is not None:
+            config["UserFilesBucket"] = self.user_files_bucket.bucket_name
+        return config
 
     def add_consumer_parameters(self, parameter_prefix: str) -> ConsumerParameters:
         """Publish ``consumer_config()`` as SSM parameters ``<parameter_prefix>/<key>``."""

@@ -27,6 +27,7 @@ def summarize(outdir: Path) -> str:
         lines.extend(_resources_line(template))
         for pool_id, pool in _resources(template, "AWS::Cognito::UserPool"):
             lines.extend(_user_pool_lines(pool_id, pool, template))
+        lines.extend(_access_lines(template))
         outputs = sorted(template.get("Outputs", {}))
         if outputs:
             lines.append(f"  outputs: {', '.join(outputs)}")
@@ -117,6 +118,36 @@ def _triggers(config: dict[str, Any]) -> str:
         version = value.get("LambdaVersion") if isinstance(value, dict) else None
         names.append(f"{name} ({version})" if version else name)
     return ", ".join(names) or "none"
+
+
+def _access_lines(template: dict[str, Any]) -> list[str]:
+    """Clients, domain, identity providers and the identity pool, one line each."""
+    clients = []
+    for _, client in _resources(template, "AWS::Cognito::UserPoolClient"):
+        props = client["Properties"]
+        kind = "confidential" if props.get("GenerateSecret") else "public"
+        flows = "/".join(props.get("AllowedOAuthFlows", [])) or "no OAuth"
+        clients.append(f"{props.get('ClientName')} ({kind}, {flows})")
+    lines = [f"  app clients: {', '.join(clients) or 'none'}"]
+    domains = [
+        d["Properties"]["Domain"]
+        for _, d in _resources(template, "AWS::Cognito::UserPoolDomain")
+        if isinstance(d["Properties"].get("Domain"), str)
+    ]
+    prefixed = any(True for _ in _resources(template, "AWS::Cognito::UserPoolDomain"))
+    lines.append(f"  hosted UI domain: {', '.join(domains) or ('prefix' if prefixed else 'none')}")
+    providers = sorted(
+        str(p["Properties"].get("ProviderName"))
+        for _, p in _resources(template, "AWS::Cognito::UserPoolIdentityProvider")
+    )
+    lines.append(f"  identity providers: {', '.join(providers) or 'none'}")
+    for _, pool in _resources(template, "AWS::Cognito::IdentityPool"):
+        guests = pool["Properties"].get("AllowUnauthenticatedIdentities")
+        lines.append(f"  identity pool: guest access {_on(bool(guests))}")
+    buckets = sum(1 for _ in _resources(template, "AWS::S3::Bucket"))
+    if buckets:
+        lines.append(f"  S3 buckets: {buckets}")
+    return lines
 
 
 def _warnings(outdir: Path, artifact: dict[str, Any]) -> list[str]:

@@ -86,7 +86,8 @@ def test_unknown_keys_are_refused_with_the_known_ones() -> None:
     problems = caught.value.problems
     assert any(
         p.startswith(
-            "cdk.json: cognito_auth: unknown key(s) stack; known: stack_name, triggers, user_pool"
+            "cdk.json: cognito_auth: unknown key(s) stack; known: hosted_ui, identity_pool, "
+            "identity_providers, stack_name, triggers, user_files, user_pool, web_client"
         )
         for p in problems
     )
@@ -209,3 +210,55 @@ def test_unknown_trigger_keys_are_refused() -> None:
         match=re.escape("cognito_auth.triggers.pre_sign_up: unknown key(s) allow_domains"),
     ):
         parse_app_config({"triggers": {"pre_sign_up": {"allow_domains": ["example.com"]}}})
+
+
+def test_access_sections_are_translated() -> None:
+    from constructs_lib.federation import GoogleLogin, SamlLogin
+
+    config = parse_app_config(
+        {
+            "web_client": {"callback_urls": ["https://app.example.com/"], "logout_urls": []},
+            "hosted_ui": {"domain_prefix": "example-app"},
+            "identity_providers": {
+                "google": {
+                    "enabled": True,
+                    "client_id": "id.apps.googleusercontent.com",
+                    "client_secret_name": "auth/google:client_secret",
+                },
+                "saml": {
+                    "enabled": True,
+                    "provider_name": "CorporateSSO",
+                    "metadata_url": "https://idp.example.com/m",
+                },
+                "facebook": {"enabled": False, "client_id": "ignored"},
+            },
+            "identity_pool": {"allow_unauthenticated_identities": False, "principal_tags": {}},
+            "user_files": {"owner": "user_pool_sub", "public": False},
+        }
+    )
+    assert config.web_client.callback_urls == ("https://app.example.com/",)
+    assert config.web_client.logout_urls == ()
+    assert config.domain_prefix == "example-app"
+    google, saml = config.identity_providers
+    assert isinstance(google, GoogleLogin) and isinstance(saml, SamlLogin)
+    # The secret is a reference by name (and JSON field), never a value from cdk.json.
+    from aws_cdk import App, Stack
+
+    resolved = Stack(App(), "S").resolve(google.client_secret)
+    assert resolved == "{{resolve:secretsmanager:auth/google:SecretString:client_secret::}}"
+    assert config.identity_pool is not None
+    assert config.identity_pool.allow_unauthenticated_identities is False
+    assert config.user_files is not None and config.user_files.public is False
+    assert config.user_files.owner is not None and config.user_files.owner.principal_tag == "sub"
+
+
+def test_shipped_identity_providers_are_all_off() -> None:
+    import json
+    from pathlib import Path
+
+    shipped = json.loads((Path(__file__).parents[2] / "cdk.json").read_text())["context"]
+    config = parse_app_config(merge_context(shipped))
+    assert config.identity_providers == ()
+    kinds = shipped["cognito_auth"]["identity_providers"]
+    assert sorted(kinds) == ["amazon", "apple", "facebook", "google", "oidc", "saml"]
+    assert not any(spec["enabled"] for spec in kinds.values())

@@ -33,7 +33,24 @@ def test_shipped_example_defines_a_retained_protected_pool() -> None:
 def test_shipped_example_emits_the_consumer_outputs() -> None:
     stack = example_stack(new_app())
     outputs = Template.from_stack(stack).to_json()["Outputs"]
-    assert set(outputs) == {"Region", "UserPoolId", "UserPoolArn", "IssuerUrl", "JwksUrl"}
+    assert set(outputs) == {
+        "Region",
+        "UserPoolId",
+        "UserPoolArn",
+        "IssuerUrl",
+        "JwksUrl",
+        "ClientIdweb",
+        "Scopesweb",
+        "HostedUiBaseUrl",
+        "AuthorizeUrl",
+        "TokenUrl",
+        "LogoutUrl",
+        "UserInfoUrl",
+        "IdentityPoolId",
+        "UserFilesBucket",
+    }
+    # No output carries a secret: the web client is public and has none.
+    assert not any("Secret" in key for key in outputs)
     pool_ref = {"Ref": "AuthUserPool8115E87F"}
     assert outputs["UserPoolId"]["Value"] == pool_ref
     assert outputs["UserPoolArn"]["Value"] == {"Fn::GetAtt": ["AuthUserPool8115E87F", "Arn"]}

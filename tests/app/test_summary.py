@@ -34,10 +34,14 @@ def test_summary_of_the_example_app(tmp_path: Path) -> None:
         "triggers: CustomMessage, PostConfirmation, PreSignUp, PreTokenGenerationConfig (V2_0)"
         in text
     )
-    assert "outputs: IssuerUrl, JwksUrl, Region, UserPoolArn, UserPoolId" in text
+    assert "app clients: web (public, code)" in text
+    assert "hosted UI domain: " in text
+    assert "identity providers: none" in text
+    assert "identity pool: guest access off" in text
+    assert "outputs: AuthorizeUrl, ClientIdweb, HostedUiBaseUrl, IdentityPoolId, " in text
     assert "no unacknowledged findings" in text
     # A summary, not the template.
-    assert len(text.splitlines()) < 20
+    assert len(text.splitlines()) < 25
 
 
 def test_summary_shows_what_is_switched_on(tmp_path: Path) -> None:

@@ -238,3 +238,28 @@ def test_app_clients_work_alone_on_an_existing_pool(stack: Stack) -> None:
         CLIENT, {"UserPoolId": "eu-west-1_EXAMPLE", "AllowedOAuthScopes": ["orders/read"]}
     )
     assert set(clients.clients) == {"web", "job"} and set(clients.secrets) == {"job"}
+
+
+def test_a_new_pool_comes_with_one_srp_web_client(stack: Stack) -> None:
+    auth = CognitoAuth(stack, "Auth")
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::Cognito::UserPoolClient", 1)
+    template.has_resource_properties(
+        "AWS::Cognito::UserPoolClient",
+        {
+            "ClientName": "web",
+            "GenerateSecret": False,
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "AllowedOAuthFlowsUserPoolClient": False,
+            "EnableTokenRevocation": True,
+            "PreventUserExistenceErrors": "ENABLED",
+        },
+    )
+    assert list(auth.clients) == ["web"]
+
+
+def test_no_default_client_when_asked_for_none_or_for_an_existing_pool(stack: Stack) -> None:
+    CognitoAuth(stack, "Auth", clients=())
+    existing = cognito.UserPool.from_user_pool_id(stack, "Existing", "eu-west-1_EXAMPLE")
+    CognitoAuth(stack, "Other", existing_user_pool=existing)
+    Template.from_stack(stack).resource_count_is("AWS::Cognito::UserPoolClient", 0)

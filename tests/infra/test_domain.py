@@ -235,7 +235,14 @@ def test_consumer_config_lists_what_frontends_and_backends_need(stack: Stack) ->
 def test_consumer_parameters_publish_the_config_to_ssm(stack: Stack) -> None:
     auth = CognitoAuth(stack, "Auth")
     parameters = auth.add_consumer_parameters("/example/auth")
-    assert set(parameters.parameters) == {"Region", "UserPoolId", "IssuerUrl", "JwksUrl"}
+    # The default web client comes with CognitoAuth(): its id is published too.
+    assert set(parameters.parameters) == {
+        "Region",
+        "UserPoolId",
+        "IssuerUrl",
+        "JwksUrl",
+        "ClientIdweb",
+    }
     Template.from_stack(stack).has_resource_properties(
         "AWS::SSM::Parameter",
         {
