@@ -241,8 +241,13 @@ class UserFilesAccess(Construct):
                         bucket=s3.Bucket.from_bucket_name(stack, "Files", "my-files"))
 
     The role must be one that only identity pool users assume: ``<id>`` comes from their
-    session. A bucket encrypted with a KMS key also gets ``kms:Decrypt`` and
-    ``kms:GenerateDataKey`` on that key.
+    session. A bucket encrypted with a KMS key (SSE-KMS) also gets, on that key only and only
+    through S3 in the bucket's Region (``kms:ViaService``), ``kms:GenerateDataKey`` (to write
+    objects) and ``kms:Decrypt`` (to read them, and to finish multipart uploads): the least S3
+    needs, see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html.
+    For an imported bucket in another Region, pass ``region=`` to
+    ``s3.Bucket.from_bucket_attributes``; a key in another account must also allow the role in
+    its key policy.
 
     Args:
         scope: The parent construct.
@@ -276,6 +281,12 @@ class UserFilesAccess(Construct):
                     sid="UserFilesKey",
                     actions=["kms:Decrypt", "kms:GenerateDataKey"],
                     resources=[key.key_arn],
+                    # Only S3 may use the key for these users, never a direct KMS call.
+                    conditions={
+                        "StringEquals": {
+                            "kms:ViaService": f"s3.{bucket.env.region}.{Stack.of(self).url_suffix}"
+                        }
+                    },
                 )
             )
         # A policy of its own rather than the role's default policy: it attaches to imported

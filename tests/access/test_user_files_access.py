@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 from aws_cdk import Stack
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Template
 
 from constructs_lib import CognitoAuth, Group, UserPoolSettings
@@ -198,3 +200,58 @@ def test_trust_admits_only_signed_in_users_of_this_pool() -> None:
         assert not assume(s, "eu-west-1:another-pool", ["authenticated"])
         assert not assume(s, "eu-west-1:another-pool", ["authenticated"], "sts:TagSession")
         assert not assume(s, POOL_ID, ["authenticated"], "sts:AssumeRole")
+
+
+KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+VIA_S3 = {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}
+
+
+def test_a_kms_key_is_usable_through_s3_only_for_reads_and_writes() -> None:
+    stack = Stack(new_app(), "Files", env=TEST_ENV)
+    bucket = s3.Bucket.from_bucket_attributes(
+        stack,
+        "Existing",
+        bucket_name="user-files",
+        encryption_key=kms.Key.from_key_arn(stack, "Key", KEY),
+    )
+    CognitoAuth(
+        stack,
+        "Auth",
+        identity_pool=IdentityPoolSettings(),
+        user_files=UserFilesSettings(existing_bucket=bucket),
+    )
+    template = Template.from_stack(stack)
+    (role,) = template.find_resources("AWS::IAM::Role")
+    (pool,) = template.find_resources("AWS::Cognito::IdentityPool")
+    refs = {"AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", pool: POOL_ID}
+    statements = policies_of_role(template, role, refs)
+
+    def use(action: str, key: str = KEY, context: dict[str, str] | None = None) -> bool:
+        return is_allowed(statements, Request(action, key, {**context_of(A), **(context or {})}))
+
+    # What S3 asks KMS for on the user's behalf: reads decrypt, writes generate a data key
+    # (multipart uploads decrypt it again to finish).
+    assert use("kms:Decrypt", context=VIA_S3)
+    assert use("kms:GenerateDataKey", context=VIA_S3)
+    # Not by calling KMS directly, nor through S3 in another Region, nor on another key.
+    assert not use("kms:Decrypt")
+    assert not use("kms:GenerateDataKey")
+    assert not use("kms:Decrypt", context={"kms:ViaService": "s3.us-east-1.amazonaws.com"})
+    assert not use("kms:Decrypt", context={"kms:ViaService": "dynamodb.eu-west-1.amazonaws.com"})
+    assert not use("kms:Decrypt", KEY.replace("1234abcd", "99999999"), VIA_S3)
+    # Nothing beyond the two actions.
+    for action in (
+        "kms:Encrypt",
+        "kms:ReEncryptFrom",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:GenerateDataKeyPair",
+        "kms:CreateGrant",
+        "kms:DescribeKey",
+        "kms:PutKeyPolicy",
+    ):
+        assert not use(action, context=VIA_S3), action
+    # The files themselves follow the same per-user rules as on an SSE-S3 bucket.
+    mine = f"{BUCKET}/private/{A['identity']}/a.txt"
+    theirs = f"{BUCKET}/private/{B['identity']}/b.txt"
+    assert is_allowed(statements, Request("s3:GetObject", mine, context_of(A)))
+    assert not is_allowed(statements, Request("s3:GetObject", theirs, context_of(A)))

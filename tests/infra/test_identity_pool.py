@@ -10,6 +10,7 @@ from aws_cdk import CfnParameter, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_cognito_identitypool as identitypool
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
@@ -103,20 +104,119 @@ def test_default_identity_pool_has_no_guests_no_classic_flow_and_one_conditioned
     template.resource_count_is("AWS::IAM::Policy", 0)  # nothing granted by default
 
 
+def guest_role_of(template: Template) -> str:
+    """The logical ID of the role the pool hands to guests (from the role attachment)."""
+    (attachment,) = template.find_resources("AWS::Cognito::IdentityPoolRoleAttachment").values()
+    return str(attachment["Properties"]["Roles"]["unauthenticated"]["Fn::GetAtt"][0])
+
+
+def policies_on(template: Template, role_logical_id: str) -> dict[str, Any]:
+    return {
+        logical_id: policy
+        for logical_id, policy in template.find_resources("AWS::IAM::Policy").items()
+        if {"Ref": role_logical_id} in policy["Properties"]["Roles"]
+    }
+
+
 def test_guests_need_a_named_opt_in_warn_and_get_nothing(stack: Stack) -> None:
     auth = auth_with(
         stack, identity_pool=IdentityPoolSettings(allow_unauthenticated_identities=True)
     )
     template = Template.from_stack(stack)
     template.has_resource_properties(POOL, {"AllowUnauthenticatedIdentities": True})
-    assert sorted(map(str, trusts(template).values())) == sorted(
-        [str(trust("authenticated")), str(trust("unauthenticated"))]
-    )
-    assert auth.unauthenticated_role is not None
+    guest = guest_role_of(template)
+    assert trusts(template) == {
+        "AuthIdentityPoolAuthenticatedRole09311B20": trust("authenticated"),
+        guest: trust("unauthenticated"),
+    }
+    role = template.find_resources(ROLE)[guest]["Properties"]
+    assert set(role) == {"AssumeRolePolicyDocument", "Description"}  # no inline or managed policy
+    assert policies_on(template, guest) == {}
     template.resource_count_is("AWS::IAM::Policy", 0)
+    assert auth.identity_pool is not None
+    assert auth.identity_pool.guest_policy is None
+    assert auth.unauthenticated_role is auth.identity_pool.guest_role is not None
+    Annotations.from_stack(stack).has_warning(
+        "/TestStack/Auth/IdentityPool",
+        "allow_unauthenticated_identities=True: anyone can get AWS credentials for the guest "
+        "role; grant it only what a stranger may do. [ack: cognito-auth:guest-identities]",
+    )
+
+
+GUEST_STATEMENT = iam.PolicyStatement(
+    sid="GuestAnalytics",
+    actions=["mobiletargeting:PutEvents"],
+    resources=["arn:aws:mobiletargeting:eu-west-1:123456789012:apps/app-id/events"],
+)
+
+
+def test_guests_get_exactly_the_statements_granted_by_name(stack: Stack) -> None:
+    auth = auth_with(
+        stack,
+        identity_pool=IdentityPoolSettings(
+            allow_unauthenticated_identities=True, guest_statements=[GUEST_STATEMENT]
+        ),
+    )
+    template = Template.from_stack(stack)
+    guest = guest_role_of(template)
+    assert trusts(template)[guest] == trust("unauthenticated")
+    (policy,) = policies_on(template, guest).values()
+    assert policy["Properties"]["Roles"] == [{"Ref": guest}]
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "GuestAnalytics",
+            "Effect": "Allow",
+            "Action": "mobiletargeting:PutEvents",
+            "Resource": "arn:aws:mobiletargeting:eu-west-1:123456789012:apps/app-id/events",
+        }
+    ]
+    # Nothing else anywhere: the authenticated role stays without permissions.
+    template.resource_count_is("AWS::IAM::Policy", 1)
+    assert set(template.find_resources(ROLE)[guest]["Properties"]) == {
+        "AssumeRolePolicyDocument",
+        "Description",
+    }
+    assert auth.identity_pool is not None
+    assert auth.identity_pool.guest_policy is not None
     Annotations.from_stack(stack).has_warning(
         "/TestStack/Auth/IdentityPool", Match.string_like_regexp("allow_unauthenticated_identities")
     )
+
+
+def test_the_guest_role_attribute_takes_grants_of_its_own(stack: Stack) -> None:
+    pool = SecureIdentityPool(
+        stack, "Pool", settings=IdentityPoolSettings(allow_unauthenticated_identities=True)
+    )
+    assert pool.guest_role is not None
+    bucket = s3.Bucket.from_bucket_name(stack, "Assets", "public-assets")
+    bucket.grant_read(pool.guest_role, "guest/*")
+    template = Template.from_stack(stack)
+    guest = guest_role_of(template)
+    (policy,) = policies_on(template, guest).values()
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {
+            "Effect": "Allow",
+            "Action": ["s3:GetObject*", "s3:GetBucket*", "s3:List*"],
+            "Resource": [
+                {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":s3:::public-assets"]]},
+                {
+                    "Fn::Join": [
+                        "",
+                        ["arn:", {"Ref": "AWS::Partition"}, ":s3:::public-assets/guest/*"],
+                    ]
+                },
+            ],
+        }
+    ]
+    template.resource_count_is("AWS::IAM::Policy", 1)
+
+
+def test_fails_when_guest_statements_come_without_guests(stack: Stack) -> None:
+    with pytest.raises(ConfigurationError, match=r"guest_statements need allow_unauth"):
+        SecureIdentityPool(
+            stack, "Pool", settings=IdentityPoolSettings(guest_statements=[GUEST_STATEMENT])
+        )
+    assert stack.node.try_find_child("Pool") is None
 
 
 def test_group_roles_trust_the_pool_and_are_mapped_from_the_token(stack: Stack) -> None:
@@ -450,3 +550,159 @@ def test_linking_through_the_l2_method_is_refused(stack: Stack) -> None:
                 user_pool=user_pool, user_pool_client=user_pool.add_client("C")
             )
         )
+
+
+KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+VIA_S3 = {"Fn::Join": ["", ["s3.eu-west-1.", {"Ref": "AWS::URLSuffix"}]]}
+
+
+def kms_statements(template: Template) -> list[dict[str, Any]]:
+    """Every identity-policy statement of the stack that names a KMS action."""
+    found = []
+    for policy in template.find_resources("AWS::IAM::Policy").values():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            actions = statement["Action"]
+            actions = actions if isinstance(actions, list) else [actions]
+            if any(action.lower().startswith("kms:") for action in actions):
+                found.append(statement)
+    return found
+
+
+def test_an_existing_kms_bucket_gets_only_decrypt_and_generate_data_key_via_s3(
+    stack: Stack,
+) -> None:
+    bucket = s3.Bucket.from_bucket_attributes(
+        stack,
+        "Files",
+        bucket_name="my-files",
+        encryption_key=kms.Key.from_key_arn(stack, "FilesKey", KEY_ARN),
+    )
+    auth_with(
+        stack,
+        identity_pool=IdentityPoolSettings(),
+        user_files=UserFilesSettings(existing_bucket=bucket),
+    )
+    template = Template.from_stack(stack)
+    assert kms_statements(template) == [
+        {
+            "Sid": "UserFilesKey",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": KEY_ARN,
+            "Condition": {"StringEquals": {"kms:ViaService": VIA_S3}},
+        }
+    ]
+    (policy,) = template.find_resources("AWS::IAM::Policy").values()
+    assert policy["Properties"]["Roles"] == [{"Ref": "AuthIdentityPoolAuthenticatedRole09311B20"}]
+    template.resource_count_is("AWS::KMS::Key", 0)
+
+
+def test_a_kms_bucket_of_the_stack_is_granted_its_key_and_the_key_policy_is_untouched(
+    stack: Stack,
+) -> None:
+    bucket = s3.Bucket(stack, "Files", encryption=s3.BucketEncryption.KMS, enforce_ssl=True)
+    role = iam.Role.from_role_arn(stack, "Role", "arn:aws:iam::123456789012:role/authenticated")
+    UserFilesAccess(stack, "FilesAccess", role=role, bucket=bucket)
+    template = Template.from_stack(stack)
+    (key_id,) = template.find_resources("AWS::KMS::Key")
+    assert kms_statements(template) == [
+        {
+            "Sid": "UserFilesKey",
+            "Effect": "Allow",
+            "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+            "Resource": {"Fn::GetAtt": [key_id, "Arn"]},
+            "Condition": {"StringEquals": {"kms:ViaService": VIA_S3}},
+        }
+    ]
+    # The grant is an identity policy only: the key policy keeps the account's default statement.
+    key = template.find_resources("AWS::KMS::Key")[key_id]["Properties"]
+    (statement,) = key["KeyPolicy"]["Statement"]
+    assert statement["Action"] == "kms:*"
+    assert statement["Principal"] == {
+        "AWS": {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::123456789012:root"]]}
+    }
+
+
+def test_an_unencrypted_or_s3_managed_bucket_gets_no_kms_statement(stack: Stack) -> None:
+    role = iam.Role.from_role_arn(stack, "Role", "arn:aws:iam::123456789012:role/authenticated")
+    bucket = s3.Bucket(stack, "Files", encryption=s3.BucketEncryption.S3_MANAGED)
+    UserFilesAccess(stack, "FilesAccess", role=role, bucket=bucket)
+    assert kms_statements(Template.from_stack(stack)) == []
+
+
+def oidc_and_saml(stack: Stack) -> tuple[iam.IOpenIdConnectProvider, iam.ISamlProvider]:
+    return (
+        iam.OpenIdConnectProvider.from_open_id_connect_provider_arn(
+            stack, "Oidc", "arn:aws:iam::123456789012:oidc-provider/id.example.com"
+        ),
+        iam.SamlProvider.from_saml_provider_arn(
+            stack, "Saml", "arn:aws:iam::123456789012:saml-provider/corp"
+        ),
+    )
+
+
+def test_principal_tags_for_oidc_and_saml_providers(stack: Stack) -> None:
+    oidc, saml = oidc_and_saml(stack)
+    auth = auth_with(
+        stack,
+        user_pool=UserPoolSettings(groups=[Group(name="admins", precedence=0)]),
+        identity_pool=IdentityPoolSettings(
+            group_roles=["admins"], open_id_connect_providers=[oidc], saml_providers=[saml]
+        ),
+    )
+    assert auth.identity_pool is not None
+    department = "https://aws.amazon.com/SAML/Attributes/department"
+    auth.identity_pool.add_principal_tags(oidc, {"email": "email"})
+    auth.identity_pool.add_principal_tags(saml, {"department": department})
+    template = Template.from_stack(stack)
+    tags = template.find_resources("AWS::Cognito::IdentityPoolPrincipalTag")
+    assert {logical_id: tag["Properties"] for logical_id, tag in tags.items()} == {
+        "AuthIdentityPoolPrincipalTagsOfOidcB63F9E62": {
+            "IdentityPoolId": POOL_REF,
+            "IdentityProviderName": "id.example.com",
+            "PrincipalTags": {"email": "email"},
+            "UseDefaults": False,
+        },
+        "AuthIdentityPoolPrincipalTagsOfSamlFD9FB641": {
+            "IdentityPoolId": POOL_REF,
+            "IdentityProviderName": "arn:aws:iam::123456789012:saml-provider/corp",
+            "PrincipalTags": {"department": department},
+            "UseDefaults": False,
+        },
+    }
+    # Both roles a signed-in user can get may now be tagged, under the same conditions, once.
+    assert trusts(template) == {
+        "AuthIdentityPoolAuthenticatedRole09311B20": trust("authenticated", tag_session=True),
+        "AuthIdentityPoolGroupRolesadmins2A35E330": trust("authenticated", tag_session=True),
+    }
+
+
+def test_a_group_role_added_after_provider_tags_may_be_tagged_too(stack: Stack) -> None:
+    oidc, _ = oidc_and_saml(stack)
+    pool = SecureIdentityPool(
+        stack, "Pool", settings=IdentityPoolSettings(open_id_connect_providers=[oidc])
+    )
+    pool.add_principal_tags(oidc, {"email": "email"})
+    role = pool.add_group_role("late")
+    assert pool.group_roles == {"late": role}
+    statements = Template.from_stack(stack).to_json()["Resources"]
+    (late,) = (r for k, r in statements.items() if k.startswith("PoolGroupRoleslate"))
+    actions = [s["Action"] for s in late["Properties"]["AssumeRolePolicyDocument"]["Statement"]]
+    assert actions == ["sts:AssumeRoleWithWebIdentity", "sts:TagSession"]
+
+
+def test_fails_when_provider_tags_are_bad_foreign_or_given_twice(stack: Stack) -> None:
+    oidc, saml = oidc_and_saml(stack)
+    pool = SecureIdentityPool(
+        stack, "Pool", settings=IdentityPoolSettings(open_id_connect_providers=[oidc])
+    )
+    with pytest.raises(ConfigurationError) as caught:
+        pool.add_principal_tags(saml, {"aws:dept": "x" * 300})
+    text = "\n".join(caught.value.problems)
+    assert "tag name 'aws:dept'" in text
+    assert "claim must be 1 to 256 characters" in text
+    assert "'TestStack/Saml' is not one of identity_pool.saml_providers" in text
+    pool.add_principal_tags(oidc, {"email": "email"})
+    with pytest.raises(ConfigurationError, match="already has principal tags"):
+        pool.add_principal_tags(oidc, {"name": "name"})
+    Template.from_stack(stack).resource_count_is("AWS::Cognito::IdentityPoolPrincipalTag", 1)
