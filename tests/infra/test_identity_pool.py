@@ -64,11 +64,8 @@ def trusts(template: Template) -> dict[str, list[Any]]:
 
 
 def auth_with(stack: Stack, **kwargs: Any) -> CognitoAuth:
-    auth = CognitoAuth(stack, "Auth", **kwargs)
-    if auth.identity_pool is not None:
-        client = auth.user_pool.add_client("Web")
-        auth.identity_pool.add_user_pool_client(auth.user_pool, client)
-    return auth
+    # CognitoAuth's default web client is linked to the identity pool on its own.
+    return CognitoAuth(stack, "Auth", **kwargs)
 
 
 def test_default_identity_pool_has_no_guests_no_classic_flow_and_one_conditioned_role(
@@ -86,7 +83,7 @@ def test_default_identity_pool_has_no_guests_no_classic_flow_and_one_conditioned
                 "AllowClassicFlow": False,
                 "CognitoIdentityProviders": [
                     {
-                        "ClientId": {"Ref": "AuthUserPoolWeb8DF0D784"},
+                        "ClientId": {"Ref": "AuthClientsweb0471110B"},
                         "ProviderName": {"Fn::GetAtt": ["AuthUserPool8115E87F", "ProviderName"]},
                         "ServerSideTokenCheck": True,
                     }
@@ -241,7 +238,7 @@ def test_group_roles_trust_the_pool_and_are_mapped_from_the_token(stack: Stack) 
         "AWS::Cognito::IdentityPoolRoleAttachment",
         {
             "RoleMappings": {
-                "TestStackAuthUserPoolWeb": {
+                "TestStackAuthClientsweb": {
                     "Type": "Token",
                     "AmbiguousRoleResolution": "AuthenticatedRole",
                     "IdentityProvider": {
@@ -250,7 +247,7 @@ def test_group_roles_trust_the_pool_and_are_mapped_from_the_token(stack: Stack) 
                             [
                                 {"Fn::GetAtt": ["AuthUserPool8115E87F", "ProviderName"]},
                                 ":",
-                                {"Ref": "AuthUserPoolWeb8DF0D784"},
+                                {"Ref": "AuthClientsweb0471110B"},
                             ],
                         ]
                     },
@@ -276,7 +273,7 @@ def test_rules_mapping_on_claims_and_deny_when_ambiguous(stack: Stack) -> None:
         "AWS::Cognito::IdentityPoolRoleAttachment",
         {
             "RoleMappings": {
-                "TestStackAuthUserPoolWeb": Match.object_like(
+                "TestStackAuthClientsweb": Match.object_like(
                     {
                         "Type": "Rules",
                         "AmbiguousRoleResolution": "Deny",

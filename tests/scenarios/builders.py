@@ -197,7 +197,8 @@ def prefix_domain_stack(app: App) -> Stack:
 
 def identity_pool_files_stack(app: App) -> Stack:
     """An identity pool with group roles, principal tags and other identity sources, and a
-    per-user files bucket, on a pool with one web client."""
+    per-user files bucket; the default web client is linked by CognitoAuth, a second client
+    (defined on the pool directly) by add_user_pool_client."""
     stack = Stack(app, "IdentityPoolFiles", env=TEST_ENV)
     auth = CognitoAuth(
         stack,
