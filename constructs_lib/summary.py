@@ -129,13 +129,15 @@ def _access_lines(template: dict[str, Any]) -> list[str]:
         flows = "/".join(props.get("AllowedOAuthFlows", [])) or "no OAuth"
         clients.append(f"{props.get('ClientName')} ({kind}, {flows})")
     lines = [f"  app clients: {', '.join(clients) or 'none'}"]
-    domains = [
-        d["Properties"]["Domain"]
-        for _, d in _resources(template, "AWS::Cognito::UserPoolDomain")
-        if isinstance(d["Properties"].get("Domain"), str)
-    ]
-    prefixed = any(True for _ in _resources(template, "AWS::Cognito::UserPoolDomain"))
-    lines.append(f"  hosted UI domain: {', '.join(domains) or ('prefix' if prefixed else 'none')}")
+    domains = []
+    for _, domain in _resources(template, "AWS::Cognito::UserPoolDomain"):
+        props = domain["Properties"]
+        name = props.get("Domain")
+        kind = "custom domain" if "CustomDomainConfig" in props else "Cognito prefix"
+        shown = name if isinstance(name, str) else "set at deploy"
+        version = "managed login" if props.get("ManagedLoginVersion") == 2 else "classic UI"
+        domains.append(f"{kind} {shown} ({version})")
+    lines.append(f"  hosted UI domain: {', '.join(domains) or 'none'}")
     providers = sorted(
         str(p["Properties"].get("ProviderName"))
         for _, p in _resources(template, "AWS::Cognito::UserPoolIdentityProvider")

@@ -35,7 +35,7 @@ def test_summary_of_the_example_app(tmp_path: Path) -> None:
         in text
     )
     assert "app clients: web (public, code)" in text
-    assert "hosted UI domain: " in text
+    assert "hosted UI domain: Cognito prefix set at deploy (managed login)" in text
     assert "identity providers: none" in text
     assert "identity pool: guest access off" in text
     assert "outputs: AuthorizeUrl, ClientIdweb, HostedUiBaseUrl, IdentityPoolId, " in text
