@@ -1,7 +1,8 @@
 """Synth cost of the library against the same resources written directly with aws-cdk-lib L2s.
 
 Both sides build and synthesize the example app's stack: the pool of ``cdk.json`` with its
-groups, its four triggers (roles, log groups, policies), the two tables and the outputs. They
+groups, its four triggers (roles, log groups, policies), the two tables, the web client on a
+prefix domain with its branding, the identity pool, the files and log buckets, and the outputs. They
 run in the same process, interleaved, after a warm-up, so that the jsii start-up and the
 machine's noise fall on both alike; a second table times whole processes.
 Run: ``.venv/bin/python -m bench.synth``.
@@ -19,12 +20,14 @@ from collections.abc import Callable
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-from aws_cdk import App, CfnOutput, Duration, RemovalPolicy, Stack  # after the environment
+from aws_cdk import App, Aws, CfnOutput, Duration, RemovalPolicy, Stack  # after the environment
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_cognito_identitypool as identitypool
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
 
 from app import define_example
 from constructs_lib.triggers import handler_folder
@@ -66,15 +69,109 @@ def with_l2s_directly(app: App) -> None:
     for name, precedence in (("admins", 0), ("users", 10)):
         pool.add_group(f"Group{name}", group_name=name, precedence=precedence)
     _triggers_directly(stack, pool)
+    outputs = _access_directly(stack, pool)
     issuer = f"https://{pool.user_pool_provider_name}"
-    for name, value in {
-        "Region": stack.region,
-        "UserPoolId": pool.user_pool_id,
-        "UserPoolArn": pool.user_pool_arn,
-        "IssuerUrl": issuer,
-        "JwksUrl": f"{issuer}/.well-known/jwks.json",
-    }.items():
+    outputs.update(
+        {
+            "Region": stack.region,
+            "UserPoolId": pool.user_pool_id,
+            "UserPoolArn": pool.user_pool_arn,
+            "IssuerUrl": issuer,
+            "JwksUrl": f"{issuer}/.well-known/jwks.json",
+        }
+    )
+    for name, value in outputs.items():
         CfnOutput(stack, name, value=value)
+
+
+def _access_directly(stack: Stack, pool: cognito.UserPool) -> dict[str, str]:
+    """The example's web client, prefix domain with branding, identity pool and files bucket."""
+    client = pool.add_client(
+        "web",
+        auth_flows=cognito.AuthFlow(user_srp=True),
+        o_auth=cognito.OAuthSettings(
+            flows=cognito.OAuthFlows(authorization_code_grant=True),
+            callback_urls=["http://localhost:3000/"],
+            logout_urls=["http://localhost:3000/"],
+            scopes=[
+                cognito.OAuthScope.OPENID,
+                cognito.OAuthScope.EMAIL,
+                cognito.OAuthScope.PROFILE,
+            ],
+        ),
+        prevent_user_existence_errors=True,
+        enable_token_revocation=True,
+    )
+    domain = pool.add_domain(
+        "Domain",
+        cognito_domain=cognito.CognitoDomainOptions(domain_prefix=f"auth-{Aws.ACCOUNT_ID}"),
+        managed_login_version=cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    )
+    cognito.CfnManagedLoginBranding(
+        stack,
+        "Branding",
+        user_pool_id=pool.user_pool_id,
+        client_id=client.user_pool_client_id,
+        use_cognito_provided_values=True,
+    )
+    identity_pool = identitypool.IdentityPool(
+        stack,
+        "IdentityPool",
+        authentication_providers=identitypool.IdentityPoolAuthenticationProviders(
+            user_pools=[
+                identitypool.UserPoolAuthenticationProvider(user_pool=pool, user_pool_client=client)
+            ]
+        ),
+    )
+    logs_bucket = s3.Bucket(
+        stack,
+        "AccessLogs",
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    bucket = s3.Bucket(
+        stack,
+        "UserFiles",
+        encryption=s3.BucketEncryption.S3_MANAGED,
+        enforce_ssl=True,
+        block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+        versioned=True,
+        server_access_logs_bucket=logs_bucket,
+        cors=[
+            s3.CorsRule(
+                allowed_methods=[s3.HttpMethods.GET, s3.HttpMethods.PUT],
+                allowed_origins=["http://localhost:3000"],
+            )
+        ],
+        removal_policy=RemovalPolicy.RETAIN,
+    )
+    owner = "${cognito-identity.amazonaws.com:sub}"
+    identity_pool.authenticated_role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+            resources=[bucket.arn_for_objects(f"private/{owner}/*")],
+        )
+    )
+    identity_pool.authenticated_role.add_to_principal_policy(
+        iam.PolicyStatement(
+            actions=["s3:ListBucket"],
+            resources=[bucket.bucket_arn],
+            conditions={"StringLike": {"s3:prefix": [f"private/{owner}/*"]}},
+        )
+    )
+    base = domain.base_url()
+    return {
+        "ClientIdweb": client.user_pool_client_id,
+        "HostedUiBaseUrl": base,
+        "AuthorizeUrl": f"{base}/oauth2/authorize",
+        "TokenUrl": f"{base}/oauth2/token",
+        "LogoutUrl": f"{base}/logout",
+        "UserInfoUrl": f"{base}/oauth2/userInfo",
+        "IdentityPoolId": identity_pool.identity_pool_id,
+        "UserFilesBucket": bucket.bucket_name,
+    }
 
 
 def _triggers_directly(stack: Stack, pool: cognito.UserPool) -> None:
