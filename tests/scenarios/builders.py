@@ -65,7 +65,8 @@ def maximal_user_pool_stack(app: App) -> Stack:
         assumed_by=iam.FederatedPrincipal(
             "cognito-identity.amazonaws.com",
             conditions={
-                "StringEquals": {"cognito-identity.amazonaws.com:aud": "eu-west-1:example"}
+                "StringEquals": {"cognito-identity.amazonaws.com:aud": "eu-west-1:example"},
+                "ForAnyValue:StringLike": {"cognito-identity.amazonaws.com:amr": "authenticated"},
             },
             assume_role_action="sts:AssumeRoleWithWebIdentity",
         ),

@@ -114,3 +114,21 @@ def test_the_secret_scan_finds_a_plaintext_secret() -> None:
 def test_no_template_holds_a_secret_in_plain_text(name: str) -> None:
     template = Template.from_stack(SCENARIOS[name](new_app())).to_json()
     assert plaintext_secrets(template) == []
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_every_role_trusting_cognito_identity_is_bound_to_a_pool_and_amr(name: str) -> None:
+    template = Template.from_stack(SCENARIOS[name](new_app())).to_json()
+    for logical_id, role in template.get("Resources", {}).items():
+        if role["Type"] != "AWS::IAM::Role":
+            continue
+        for statement in role["Properties"]["AssumeRolePolicyDocument"]["Statement"]:
+            if statement.get("Principal", {}).get("Federated") != "cognito-identity.amazonaws.com":
+                continue
+            conditions = statement.get("Condition", {})
+            aud = conditions.get("StringEquals", {}).get("cognito-identity.amazonaws.com:aud")
+            amr = conditions.get("ForAnyValue:StringLike", {}).get(
+                "cognito-identity.amazonaws.com:amr"
+            )
+            assert aud, f"{logical_id}: trust without an aud condition"
+            assert amr in ("authenticated", "unauthenticated"), f"{logical_id}: amr is {amr!r}"
