@@ -8,6 +8,7 @@ Settings live in the ``cognito_auth`` context object; override them per run with
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import replace
@@ -27,8 +28,7 @@ class AuthStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig, **kwargs: Any):
         super().__init__(scope, construct_id, **kwargs)
         web = config.web_client
-        # Prefixes are unique per Region across all accounts: the account id makes this one so.
-        prefix = config.domain_prefix or f"auth-{Aws.ACCOUNT_ID}"
+        prefix = config.domain_prefix or default_domain_prefix(construct_id)
         self.auth = CognitoAuth(
             self,
             "Auth",
@@ -66,6 +66,15 @@ class AuthStack(Stack):
             post_confirmation=confirmation,
             custom_message=config.custom_message,
         )
+
+
+def default_domain_prefix(stack_name: str) -> str:
+    """``auth-<account id>-<6 hex digits of the stack name>``: prefixes are unique per Region
+    across all accounts, so the account id keeps it free of others, and the stack name keeps two
+    stacks of one account apart. Hex digits cannot spell the reserved words (aws, amazon,
+    cognito) that the stack name itself may contain."""
+    digest = hashlib.sha256(stack_name.encode()).hexdigest()[:6]
+    return f"auth-{Aws.ACCOUNT_ID}-{digest}"
 
 
 def define_example(app: App) -> AuthStack:

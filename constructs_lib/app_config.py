@@ -83,7 +83,7 @@ class AppConfig:
     user_pool: UserPoolSettings = field(default_factory=UserPoolSettings)
     triggers: TriggersConfig | None = None
     web_client: WebClientConfig = field(default_factory=WebClientConfig)
-    #: None: ``auth-<account id>``, unique without editing (prefixes are global per Region).
+    #: None: ``auth-<account id>-<hash of the stack name>``, unique without editing.
     domain_prefix: str | None = None
     identity_providers: tuple[IdentityProvider, ...] = ()
     identity_pool: IdentityPoolSettings | None = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from aws_cdk.assertions import Match, Template
 
 from tests.conftest import new_app
@@ -85,3 +87,16 @@ def test_shipped_example_wires_the_bundled_triggers() -> None:
     tables = template.find_resources("AWS::DynamoDB::GlobalTable")
     assert sorted(k[: -len("918B5626")] for k in tables) == ["UserClaims", "UserProfiles"]
     assert all(t["DeletionPolicy"] == "Retain" for t in tables.values())
+
+
+def test_default_domain_prefix_is_unique_per_account_and_stack() -> None:
+    from app import default_domain_prefix
+
+    stack = example_stack(new_app())
+    first = stack.resolve(default_domain_prefix("CognitoAuthExample"))
+    other = stack.resolve(default_domain_prefix("CognitoAuthStaging"))
+    assert first["Fn::Join"][1][0] == "auth-"
+    assert first["Fn::Join"][1][1] == {"Ref": "AWS::AccountId"}
+    suffix = first["Fn::Join"][1][2]
+    assert re.fullmatch(r"-[0-9a-f]{6}", suffix)
+    assert suffix != other["Fn::Join"][1][2]
