@@ -209,6 +209,16 @@ def _secret(section: _Reader, key: str) -> SecretValue:
     return SecretValue.secrets_manager(secret_id, json_field=json_field or None)
 
 
+_PROVIDER_KEYS = {
+    "google": ("client_id", "client_secret_name"),
+    "facebook": ("client_id", "client_secret_name"),
+    "apple": ("client_id", "team_id", "key_id", "private_key_secret_name"),
+    "amazon": ("client_id", "client_secret_name"),
+    "saml": ("provider_name", "metadata_url", "metadata_file", "identifiers"),
+    "oidc": ("provider_name", "issuer_url", "client_id", "client_secret_name", "identifiers"),
+}
+
+
 def _identity_providers(section: _Reader) -> tuple[IdentityProvider, ...]:
     """Each provider section has ``"enabled"``; a disabled section is skipped whole."""
     built: list[IdentityProvider] = []
@@ -247,9 +257,13 @@ def _identity_providers(section: _Reader) -> tuple[IdentityProvider, ...]:
     }
     for kind, read in readers.items():
         spec = section.section(kind)
-        if spec is None or not spec.flag("enabled"):
+        if spec is None:
             continue
-        built.append(read(spec))
+        if spec.flag("enabled"):
+            built.append(read(spec))
+        else:
+            # Not built, but a misspelt key is still refused: it would be silently lost later.
+            spec.read.extend(_PROVIDER_KEYS[kind])
         spec.finish()
     section.finish()
     return tuple(built)

@@ -345,10 +345,11 @@ def _check_password_policy(settings: UserPoolSettings, problems: Problems) -> No
         )
     validity = policy.temp_password_validity
     if validity is not None and not validity.is_unresolved():
-        hours = validity.to_hours()
+        # Seconds, not hours: Duration.to_hours() itself fails on 90 minutes.
+        seconds = validity.to_seconds()
         days_max = defaults.TEMP_PASSWORD_VALIDITY_DAYS_MAX
         problems.check(
-            hours % 24 == 0 and 1 <= hours // 24 <= days_max,
+            seconds % 86400 == 0 and 1 <= seconds // 86400 <= days_max,
             f"password_policy.temp_password_validity must be whole days from 1 to {days_max}, "
             f"got {validity.to_human_string()!r} (try Duration.days(3))",
         )

@@ -262,3 +262,11 @@ def test_shipped_identity_providers_are_all_off() -> None:
     kinds = shipped["cognito_auth"]["identity_providers"]
     assert sorted(kinds) == ["amazon", "apple", "facebook", "google", "oidc", "saml"]
     assert not any(spec["enabled"] for spec in kinds.values())
+
+
+def test_a_misspelt_key_in_a_disabled_provider_is_refused() -> None:
+    with pytest.raises(
+        ConfigurationError,
+        match=re.escape("cognito_auth.identity_providers.google: unknown key(s) enabeld"),
+    ):
+        parse_app_config({"identity_providers": {"google": {"enabeld": True, "client_id": "x"}}})

@@ -59,7 +59,12 @@ def test_does_not_fail_when_a_message_is_a_token(stack: Stack) -> None:
 
 @pytest.mark.parametrize(
     ("validity", "shown"),
-    [(Duration.hours(20), "20 hours"), (Duration.days(366), "366 days"), (Duration.hours(0), "")],
+    [
+        (Duration.hours(20), "20 hours"),
+        (Duration.minutes(90), "1 hour 30 minutes"),
+        (Duration.days(366), "366 days"),
+        (Duration.hours(0), ""),
+    ],
 )
 def test_fails_when_temporary_password_validity_is_not_whole_days_up_to_365(
     stack: Stack, validity: Duration, shown: str
