@@ -121,6 +121,18 @@ class CognitoAuth(Construct):
             stack=Stack.of(scope),
             problems=problems,
         )
+        plan = _feature_plan_of(user_pool, existing_user_pool)
+        if (
+            domain is not None
+            and plan == cognito.FeaturePlan.LITE
+            and domain.effective_managed_login_version
+            == cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN
+        ):
+            problems.add(
+                "domain uses managed login, which needs feature_plan ESSENTIALS or PLUS, got "
+                "LITE; pass managed_login_version=ManagedLoginVersion.CLASSIC_HOSTED_UI to "
+                "HostedUiDomain, or choose another plan"
+            )
         if identity_providers:
             self._federation_problems(
                 identity_providers, clients, domain, user_pool, existing_user_pool, scope, problems
@@ -217,11 +229,7 @@ class CognitoAuth(Construct):
                 "triggers need a user pool defined in this app; an imported existing_user_pool "
                 "cannot take triggers through CloudFormation (set them where the pool is defined)"
             )
-        plan = None
-        if existing is None:
-            plan = (settings or UserPoolSettings()).effective_feature_plan
-        elif isinstance(existing, SecureUserPool):
-            plan = existing.settings.effective_feature_plan
+        plan = _feature_plan_of(settings, existing)
         trigger_problems(triggers, feature_plan=plan, problems=problems)
 
     @staticmethod
@@ -374,6 +382,17 @@ class CognitoAuth(Construct):
     def jwks_url(self) -> str:
         """The URL of the JSON Web Key Set that signs the pool's tokens."""
         return f"{self.issuer_url}/.well-known/jwks.json"
+
+
+def _feature_plan_of(
+    settings: UserPoolSettings | None, existing: cognito.IUserPool | None
+) -> cognito.FeaturePlan | None:
+    """The pool's feature plan; None when the pool is imported and its plan unknown."""
+    if existing is None:
+        return (settings or UserPoolSettings()).effective_feature_plan
+    if isinstance(existing, SecureUserPool):
+        return existing.settings.effective_feature_plan
+    return None
 
 
 def _groups_of(

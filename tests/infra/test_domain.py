@@ -251,3 +251,33 @@ def test_consumer_parameters_publish_the_config_to_ssm(stack: Stack) -> None:
             "Value": {"Ref": "AuthUserPool8115E87F"},
         },
     )
+
+
+def test_fails_when_managed_login_is_asked_for_on_lite(stack: Stack) -> None:
+    import pytest
+
+    from constructs_lib import ConfigurationError, UserPoolSettings
+
+    with pytest.raises(ConfigurationError, match="managed login, which needs feature_plan"):
+        CognitoAuth(
+            stack,
+            "Auth",
+            user_pool=UserPoolSettings(feature_plan=cognito.FeaturePlan.LITE),
+            domain=HostedUiDomain.cognito_prefix("example-lite"),
+        )
+
+
+def test_lite_with_the_classic_hosted_ui_is_fine(stack: Stack) -> None:
+    from constructs_lib import UserPoolSettings
+
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(feature_plan=cognito.FeaturePlan.LITE),
+        domain=HostedUiDomain.cognito_prefix(
+            "example-lite", managed_login_version=cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI
+        ),
+    )
+    template = Template.from_stack(stack)
+    template.resource_count_is("AWS::Cognito::ManagedLoginBranding", 0)
+    template.has_resource_properties("AWS::Cognito::UserPoolDomain", {"ManagedLoginVersion": 1})
