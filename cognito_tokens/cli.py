@@ -82,6 +82,12 @@ def _parser() -> argparse.ArgumentParser:
         help="fetch the JWKS here (default: <issuer>/.well-known/jwks.json)",
     )
     verify.add_argument(
+        "--issuer",
+        metavar="URL",
+        help="the exact iss to require (default: derived from the pool id; "
+        "amazonaws.com.cn in the China Regions)",
+    )
+    verify.add_argument(
         "--allow-http-loopback",
         action="store_true",
         help="allow an http:// JWKS URI on a loopback host (local emulators only)",
@@ -152,11 +158,14 @@ def main(
             required_scopes=args.scope,
             leeway=args.leeway,
             jwks=jwks,
+            issuer=args.issuer,
             jwks_uri=args.jwks_uri,
             cache=cache,
         )
     except JwksError as exc:
-        return usage(f"--jwks {args.jwks}: {exc}")
+        if args.jwks:
+            return usage(f"--jwks {args.jwks}: {exc}")
+        return usage(f"--{'jwks-uri' if args.jwks_uri else 'issuer'}: {exc}")
     except (ValueError, TokenError) as exc:
         return usage(str(exc))
     try:

@@ -66,7 +66,12 @@ class WrongIssuerError(TokenError):
 
 
 class WrongAudienceError(TokenError):
-    """``aud`` (ID token) or ``client_id`` (access token) is not one of the allowed app clients."""
+    """``aud`` (ID token) or ``client_id`` (access token) is not one of the allowed app clients.
+
+    Also raised when that claim is not one string (a list of audiences, a number, ...): Cognito
+    always issues exactly one client id as a string, so any other shape is refused, even a list
+    that contains an allowed client, and even with ``ANY_CLIENT``.
+    """
 
 
 class WrongTokenUseError(TokenError):

@@ -4,7 +4,9 @@ Cognito publishes its keys at ``<issuer>/.well-known/jwks.json`` and rotates the
 are loaded into ``cryptography`` key objects once and looked up by ``kid`` on every verification.
 A token with an unknown ``kid`` triggers at most one refetch; the next refetch waits for a
 cooldown, so forged tokens cannot turn a backend into a JWKS flood. Concurrent refetches of one
-URI share a single request.
+URI share a single request. A failed fetch is remembered for a short failure cooldown: until it
+passes, requests needing that URI fail at once with the same reason instead of each waiting for
+the endpoint's timeout again; then one request may fetch again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import base64
 import binascii
 import ipaddress
 import json
+import math
 import threading
 import time
 import urllib.error
@@ -31,6 +34,12 @@ Fetcher = Callable[[str], object]
 
 DEFAULT_COOLDOWN = 60.0
 """Seconds between two refetches of one JWKS caused by unknown ``kid`` values."""
+
+DEFAULT_FAILURE_COOLDOWN = 10.0
+"""Seconds after a failed JWKS fetch during which requests for that URI fail without a fetch.
+
+Short, so a brief outage heals quickly; long enough that forged tokens sent to a backend whose
+JWKS endpoint fails (or hangs until the timeout) cause one request per period, not one each."""
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds for one JWKS request: a stuck endpoint must not hold requests for long."""
@@ -214,6 +223,12 @@ class _Entry:
 
 
 @dataclass
+class _Failure:
+    error: JwksError
+    failed_at: float
+
+
+@dataclass
 class _Flight:
     done: threading.Event = field(default_factory=threading.Event)
     error: BaseException | None = None
@@ -229,9 +244,15 @@ class JwksCache:
             failure. Default: ``UrllibFetcher()`` (HTTPS only, 5 s timeout).
         cooldown: Seconds after a fetch before an unknown ``kid`` may cause the next one.
             Default: 60.
-        clock: Monotonic seconds, for the cooldown. Default: ``time.monotonic``.
+        failure_cooldown: Seconds after a failed fetch of a URI during which every request that
+            needs that URI gets ``JwksFetchError`` at once (carrying the failure's reason) instead
+            of fetching again; then one request fetches again. ``0`` disables it. Default: 10.
+        clock: Monotonic seconds, for both cooldowns. Default: ``time.monotonic``.
         wait_timeout: Seconds a caller waits for another thread's fetch of the same URI.
             Default: 30.
+
+    Raises:
+        ValueError: A cooldown or the wait timeout is negative or not a number.
     """
 
     def __init__(
@@ -239,11 +260,20 @@ class JwksCache:
         *,
         fetcher: Fetcher | None = None,
         cooldown: float = DEFAULT_COOLDOWN,
+        failure_cooldown: float = DEFAULT_FAILURE_COOLDOWN,
         clock: Callable[[], float] = time.monotonic,
         wait_timeout: float = 30.0,
     ) -> None:
+        for name, value in (
+            ("cooldown", cooldown),
+            ("failure_cooldown", failure_cooldown),
+            ("wait_timeout", wait_timeout),
+        ):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0:
+                raise ValueError(f"{name} must be a number of seconds >= 0, got {value!r}")
         self._fetcher: Fetcher = fetcher if fetcher is not None else UrllibFetcher()
         self._cooldown = cooldown
+        self._failure_cooldown = failure_cooldown
         self._clock = clock
         self._wait_timeout = wait_timeout
         self._lock = threading.Lock()
@@ -251,6 +281,7 @@ class JwksCache:
         self._keys: dict[str, dict[str, RSAPublicKey]] = {}
         self._entries: dict[str, _Entry] = {}
         self._flights: dict[str, _Flight] = {}
+        self._failures: dict[str, _Failure] = {}
 
     def preload(self, jwks_uri: str, jwks: object, *, refetch: bool = False) -> None:
         """Use ``jwks`` for ``jwks_uri`` instead of fetching it.
@@ -274,7 +305,8 @@ class JwksCache:
         Raises:
             UnknownKeyError: ``kid`` is not a usable key, even after a refetch, or the cooldown
                 forbids a refetch now.
-            JwksFetchError: The fetch failed.
+            JwksFetchError: The fetch failed, or failed less than ``failure_cooldown`` seconds
+                ago (the message then starts with that failure's reason).
             JwksError: The fetched document is not a JWKS.
         """
         keys = self._keys.get(jwks_uri)
@@ -287,6 +319,26 @@ class JwksCache:
     def _store(self, jwks_uri: str, key_set: KeySet, fetched_at: float | None) -> None:
         self._entries[jwks_uri] = _Entry(key_set, fetched_at)
         self._keys[jwks_uri] = dict(key_set.keys)
+        self._failures.pop(jwks_uri, None)
+
+    def _recent_failure(self, jwks_uri: str) -> JwksFetchError | None:
+        """The error for a request that arrives within the failure cooldown, else ``None``."""
+        failure = self._failures.get(jwks_uri)
+        if failure is None:
+            return None
+        ago = self._clock() - failure.failed_at
+        wait = self._failure_cooldown - ago
+        if wait <= 0:
+            del self._failures[jwks_uri]
+            return None
+        original = failure.error
+        error = JwksFetchError(
+            f"{original} (failed {ago:.0f} s ago; next attempt in {math.ceil(wait)} s)",
+            actual=original.actual,
+            expected=original.expected,
+        )
+        error.__cause__ = original
+        return error
 
     def _unknown(self, jwks_uri: str, kid: str, why: str) -> UnknownKeyError:
         entry = self._entries.get(jwks_uri)
@@ -314,6 +366,9 @@ class JwksCache:
                         raise self._unknown(
                             jwks_uri, kid, f"fetched recently, next refetch in {wait:.0f} s"
                         )
+                failed = self._recent_failure(jwks_uri)
+                if failed is not None:
+                    raise failed
                 flight = self._flights[jwks_uri] = _Flight()
         if leader:
             self._fetch(jwks_uri, flight)
@@ -343,9 +398,7 @@ class JwksCache:
             key_set = KeySet.parse(self._fetcher(jwks_uri), source=jwks_uri)
         except JwksError as exc:
             flight.error = exc
-        except (
-            Exception
-        ) as exc:  # an injected fetcher may raise anything: report it as a fetch error
+        except Exception as exc:  # an injected fetcher may raise anything: a fetch error
             error = JwksFetchError(
                 f"jwks: fetching {jwks_uri} failed: {type(exc).__name__}: {exc}",
                 actual=type(exc).__name__,
@@ -358,6 +411,10 @@ class JwksCache:
             with self._lock:
                 if key_set is not None:
                     self._store(jwks_uri, key_set, self._clock())
+                elif isinstance(flight.error, JwksError):
+                    # Remembered before the flight ends: no request can slip in between and
+                    # fetch again. Callers already waiting on this flight get the error itself.
+                    self._failures[jwks_uri] = _Failure(flight.error, self._clock())
                 del self._flights[jwks_uri]
             flight.done.set()
 

@@ -163,9 +163,28 @@ def parse_user_pool_id(user_pool_id: str) -> str:
     return match.group("region")
 
 
+def dns_suffix(region: str) -> str:
+    """The DNS suffix of the AWS partition that ``region`` belongs to.
+
+    The China Regions (``cn-north-1``, ``cn-northwest-1``) are in the ``aws-cn`` partition,
+    served under ``amazonaws.com.cn``; every other Region with Cognito user pools, GovCloud
+    included, is under ``amazonaws.com``. For any other endpoint, pass ``issuer=`` to the
+    verifier. See https://docs.aws.amazon.com/general/latest/gr/cognito_identity.html
+    """
+    return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+
+
 def issuer_url(user_pool_id: str) -> str:
-    """The ``iss`` of the pool's tokens: ``https://cognito-idp.<region>.amazonaws.com/<pool>``."""
-    return f"https://cognito-idp.{parse_user_pool_id(user_pool_id)}.amazonaws.com/{user_pool_id}"
+    """The ``iss`` of the pool's tokens: ``https://cognito-idp.<region>.<dns suffix>/<pool>``.
+
+    The DNS suffix follows the partition: ``amazonaws.com.cn`` for ``cn-`` Regions, else
+    ``amazonaws.com`` (see ``dns_suffix``).
+
+    Raises:
+        ValueError: ``user_pool_id`` is not ``<region>_<id>``.
+    """
+    region = parse_user_pool_id(user_pool_id)
+    return f"https://cognito-idp.{region}.{dns_suffix(region)}/{user_pool_id}"
 
 
 def _client_ids(client_id: str | Iterable[str] | _AnyClient | None) -> frozenset[str] | None:
@@ -210,6 +229,10 @@ class CognitoJwtVerifier:
         leeway: Seconds of clock skew allowed for ``exp``, ``nbf`` and ``iat``. Default: 5.
         jwks: A JWKS document to use instead of fetching (offline: an unknown ``kid`` is refused).
             The verifier then gets a private cache. Default: fetched from ``jwks_uri``.
+        issuer: The exact ``iss`` tokens must carry, for endpoints ``issuer_url`` does not know.
+            Default: ``issuer_url(user_pool_id)``, i.e.
+            ``https://cognito-idp.<region>.amazonaws.com/<pool>``, or ``amazonaws.com.cn`` in the
+            China Regions.
         jwks_uri: Where the keys are fetched. Default: ``<issuer>/.well-known/jwks.json``.
         cache: The key cache (holds the fetcher and the refetch cooldown). Default: one cache
             shared by the process (a private one when ``jwks`` is given).
@@ -217,7 +240,10 @@ class CognitoJwtVerifier:
             Default: ``time.time``.
 
     Raises:
-        ValueError: An argument is invalid (a bad pool id, ``client_id=None``, scopes on ID tokens).
+        ValueError: An argument is invalid (a bad pool id, ``client_id=None``, scopes on ID tokens,
+            an empty ``issuer``).
+        JwksFetchError: The JWKS URI (given, or derived from ``issuer``) is not HTTPS (plain
+            HTTP is allowed to a loopback host only).
     """
 
     def __init__(
@@ -231,6 +257,7 @@ class CognitoJwtVerifier:
         claim_checks: Mapping[str, ClaimCheck] | None = None,
         leeway: float = DEFAULT_LEEWAY,
         jwks: Mapping[str, Any] | None = None,
+        issuer: str | None = None,
         jwks_uri: str | None = None,
         cache: JwksCache | None = None,
         clock: Callable[[], float] = time.time,
@@ -238,7 +265,10 @@ class CognitoJwtVerifier:
         if token_use not in ("id", "access"):
             raise ValueError(f"token_use must be 'id' or 'access', got {token_use!r}")
         self.user_pool_id = user_pool_id
-        self.issuer = issuer_url(user_pool_id)
+        default_issuer = issuer_url(user_pool_id)  # validates the pool id in every case
+        if issuer is not None and (not isinstance(issuer, str) or not issuer.strip()):
+            raise ValueError(f"issuer must be a non-empty URL string, got {issuer!r}")
+        self.issuer = default_issuer if issuer is None else issuer
         self.token_use: TokenUse = token_use
         self.client_ids = _client_ids(client_id)
         self.required_groups = _names(required_groups, "required_groups")
@@ -249,13 +279,13 @@ class CognitoJwtVerifier:
         if not _is_number(leeway) or leeway < 0:
             raise ValueError(f"leeway must be a number of seconds >= 0, got {leeway!r}")
         self.leeway = float(leeway)
-        self.jwks_uri = jwks_uri or f"{self.issuer}/.well-known/jwks.json"
+        self.jwks_uri = jwks_uri or f"{self.issuer.rstrip('/')}/.well-known/jwks.json"
         if jwks is not None:
             cache = cache or JwksCache()
             cache.preload(self.jwks_uri, jwks)
-        elif jwks_uri is not None:
+        else:
             # Fail at start-up, not on the first request; the fetcher enforces its own policy.
-            check_jwks_uri(jwks_uri, allow_http_loopback=True)
+            check_jwks_uri(self.jwks_uri, allow_http_loopback=True)
         self.cache = cache or default_cache()
         self._clock = clock
         self._audience_claim = "aud" if token_use == "id" else "client_id"
@@ -420,7 +450,10 @@ class CognitoJwtVerifier:
         if client_ids is not None:
             client = claims.get(self._audience_claim)
             if type(client) is not str or client not in client_ids:
-                self._check_client(client)  # a list-valued aud, or a refusal
+                self._refuse_client(client, client_ids)
+        elif self._audience_claim in claims and type(claims[self._audience_claim]) is not str:
+            # ANY_CLIENT skips the client check, not the claim's shape.
+            self._refuse_client(claims[self._audience_claim], None)
         if self.required_groups:
             self._check_groups(claims.get("cognito:groups"))
         if self.required_scopes:
@@ -429,22 +462,26 @@ class CognitoJwtVerifier:
             for name, check in self.claim_checks.items():
                 self._run_check(name, check, claims)
 
-    def _check_client(self, value: object) -> None:
-        allowed = self.client_ids or frozenset()
-        # An ID token's aud is a string; RFC 7519 also allows a list of audiences.
-        if isinstance(value, str):
-            ok = value in allowed
-        elif isinstance(value, list):
-            ok = any(isinstance(v, str) and v in allowed for v in value)
+    def _refuse_client(self, value: object, allowed: frozenset[str] | None) -> None:
+        """Raise ``WrongAudienceError`` for a client claim that is absent, not allowed, or not
+        one string.
+
+        Cognito puts exactly one client id, as a string, in an ID token's ``aud`` and an access
+        token's ``client_id``. RFC 7519 also allows a list of audiences, but Cognito never issues
+        one, so a list (or a number, ...) is refused even when it contains an allowed client:
+        it can only come from some other issuer's conventions.
+        """
+        name = self._audience_claim
+        expected: object = sorted(allowed) if allowed is not None else "a client id string"
+        if value is None or type(value) is str:
+            listed = ", ".join(sorted(allowed or ()))
+            message = f"{name}: {shown(value)} is not an allowed client ({listed})"
         else:
-            ok = False
-        if not ok:
-            raise WrongAudienceError(
-                f"{self._audience_claim}: {shown(value)} is not an allowed client "
-                f"({', '.join(sorted(allowed))})",
-                actual=value,
-                expected=sorted(allowed),
+            message = (
+                f"{name}: must be one client id string (Cognito never issues a "
+                f"{type(value).__name__}), got {shown(value)}"
             )
+        raise WrongAudienceError(message, actual=value, expected=expected)
 
     def _check_groups(self, value: object) -> None:
         groups = value if isinstance(value, list) else []

@@ -3,11 +3,20 @@
 Two helpers, one per API flavour, each returning the authorizer together with the keyword
 arguments that attach it to a route (HTTP API) or a method (REST API):
 
-    auth = http_api_jwt_authorizer(user_pool=pool, user_pool_clients=[web])
+    auth = http_api_jwt_authorizer(
+        user_pool=pool, user_pool_clients=[web], authorization_scopes=["orders/read"]
+    )
     http_api.add_routes(path="/orders", integration=integration, **auth.route_options())
 
-    auth = rest_api_user_pool_authorizer(self, "Authorizer", user_pool=pool)
+    auth = rest_api_user_pool_authorizer(
+        self, "Authorizer", user_pool=pool, authorization_scopes=["orders/read"]
+    )
     rest_api.root.add_method("GET", integration, **auth.method_options())
+
+Without scopes, both API Gateway authorizers take *ID tokens* as API credentials (see below), so
+both helpers require at least one scope, or the explicit opt-in ``allow_id_tokens=True``, which
+leaves a synth warning (``cognito-auth:authorizer-accepts-id-tokens``). The same applies to a
+route or method that drops the scopes with ``authorization_scopes=[]``.
 
 What API Gateway checks (and what it does not):
 
@@ -32,7 +41,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
-from aws_cdk import Duration
+from aws_cdk import Annotations, Duration
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigatewayv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
@@ -46,6 +55,9 @@ Scope = str | cognito.OAuthScope
 
 DEFAULT_HTTP_AUTHORIZER_ID = "CognitoJwtAuthorizer"
 """Construct id of the HTTP API authorizer: part of the logical id, so it never changes."""
+
+ID_TOKENS_WARNING = "cognito-auth:authorizer-accepts-id-tokens"
+"""Id of the synth warning left by ``allow_id_tokens=True`` (acknowledge it with this id)."""
 
 
 class HttpRouteAuthorization(TypedDict):
@@ -61,6 +73,20 @@ class RestMethodAuthorization(TypedDict):
     authorizer: apigateway.IAuthorizer
     authorization_type: apigateway.AuthorizationType
     authorization_scopes: list[str] | None
+
+
+def _require_scopes(
+    scopes: Sequence[Scope], allow_id_tokens: bool, takes: str, problems: Problems
+) -> None:
+    """Refuse an empty scope list unless ID tokens are accepted on purpose."""
+    if allow_id_tokens or isinstance(scopes, str) or len(scopes) > 0:
+        return
+    problems.add(
+        f"authorization_scopes is empty (got {list(scopes)!r}), so every {takes} would accept "
+        "ID tokens as API credentials (API Gateway does not check token_use): pass at least one "
+        "scope, e.g. authorization_scopes=['orders/read'], or allow_id_tokens=True to accept "
+        "ID tokens on purpose"
+    )
 
 
 def _scope_names(scopes: Sequence[Scope], argument: str, problems: Problems) -> tuple[str, ...]:
@@ -91,12 +117,14 @@ class HttpApiAuthorization:
         issuer: The pool's issuer URL (``JwtConfiguration.Issuer``).
         audience: The app client ids (``JwtConfiguration.Audience``).
         authorization_scopes: Scopes a route requires by default; a token needs one of them.
+        allow_id_tokens: Whether routes without scopes (accepting ID tokens) are allowed.
     """
 
     authorizer: authorizers.HttpJwtAuthorizer
     issuer: str
     audience: tuple[str, ...]
     authorization_scopes: tuple[str, ...]
+    allow_id_tokens: bool = False
 
     def route_options(
         self, *, authorization_scopes: Sequence[Scope] | None = None
@@ -105,14 +133,18 @@ class HttpApiAuthorization:
 
         Args:
             authorization_scopes: Scopes for this route instead of the default ones; ``[]``
-                for none. Default: the ``authorization_scopes`` given to the helper.
+                for none (the route then takes ID tokens too: only allowed when the helper was
+                called with ``allow_id_tokens=True``). Default: the ``authorization_scopes``
+                given to the helper.
 
         Raises:
-            ConfigurationError: A scope is not a scope name.
+            ConfigurationError: A scope is not a scope name, or ``[]`` without
+                ``allow_id_tokens=True``.
         """
         scopes = self.authorization_scopes
         if authorization_scopes is not None:
             problems = Problems("route_options")
+            _require_scopes(authorization_scopes, self.allow_id_tokens, "route", problems)
             scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
             problems.raise_if_any()
         return {"authorizer": self.authorizer, "authorization_scopes": list(scopes) or None}
@@ -125,10 +157,12 @@ class RestApiAuthorization:
     Attributes:
         authorizer: The authorizer construct.
         authorization_scopes: Scopes a method requires by default; a token needs one of them.
+        allow_id_tokens: Whether methods without scopes (taking ID tokens) are allowed.
     """
 
     authorizer: apigateway.CognitoUserPoolsAuthorizer
     authorization_scopes: tuple[str, ...]
+    allow_id_tokens: bool = False
 
     def method_options(
         self, *, authorization_scopes: Sequence[Scope] | None = None
@@ -137,15 +171,18 @@ class RestApiAuthorization:
 
         Args:
             authorization_scopes: Scopes for this method instead of the default ones; ``[]``
-                for none (the method then takes ID tokens). Default: the
-                ``authorization_scopes`` given to the helper.
+                for none (the method then takes ID tokens: only allowed when the helper was
+                called with ``allow_id_tokens=True``). Default: the ``authorization_scopes``
+                given to the helper.
 
         Raises:
-            ConfigurationError: A scope is not a scope name.
+            ConfigurationError: A scope is not a scope name, or ``[]`` without
+                ``allow_id_tokens=True``.
         """
         scopes = self.authorization_scopes
         if authorization_scopes is not None:
             problems = Problems("method_options")
+            _require_scopes(authorization_scopes, self.allow_id_tokens, "method", problems)
             scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
             problems.raise_if_any()
         return {
@@ -160,6 +197,7 @@ def http_api_jwt_authorizer(
     user_pool: cognito.IUserPool,
     user_pool_clients: Sequence[cognito.IUserPoolClient],
     authorization_scopes: Sequence[Scope] = (),
+    allow_id_tokens: bool = False,
     authorizer_id: str = DEFAULT_HTTP_AUTHORIZER_ID,
     authorizer_name: str | None = None,
     identity_source: Sequence[str] | None = None,
@@ -168,13 +206,19 @@ def http_api_jwt_authorizer(
 
     The issuer is ``https://`` + the pool's provider name, so the region of an imported pool is
     right. API Gateway matches the token's ``aud``, or ``client_id`` when there is no ``aud``,
-    against the client ids: both Cognito ID and access tokens of those clients pass.
+    against the client ids: both Cognito ID and access tokens of those clients pass, unless the
+    route requires scopes (ID tokens carry none). So scopes are required, or an explicit
+    ``allow_id_tokens=True``.
 
     Args:
         user_pool: The pool that issues the tokens.
         user_pool_clients: The app clients whose tokens are accepted (the JWT audience).
         authorization_scopes: Scopes a route requires by default (a token needs one of them);
-            requiring scopes also keeps ID tokens out. Default: none.
+            requiring scopes also keeps ID tokens out. Required unless ``allow_id_tokens=True``.
+            Default: none.
+        allow_id_tokens: Accept routes without scopes, which take ID tokens of the clients as
+            API credentials. Leaves a synth warning on ``user_pool`` (the HTTP authorizer is
+            only a construct once a route uses it). Default: False.
         authorizer_id: Construct id of the authorizer. Default: ``"CognitoJwtAuthorizer"``.
         authorizer_name: Name of the authorizer in API Gateway. Default: the ``authorizer_id``.
         identity_source: Where the token is read. Default: ``["$request.header.Authorization"]``.
@@ -183,7 +227,8 @@ def http_api_jwt_authorizer(
         The authorizer, its issuer and audience, and ``route_options()`` for routes.
 
     Raises:
-        ConfigurationError: No clients, or a scope that is not a scope name.
+        ConfigurationError: No clients, a scope that is not a scope name, or no scopes without
+            ``allow_id_tokens=True``.
     """
     problems = Problems("http_api_jwt_authorizer")
     clients = list(user_pool_clients)
@@ -192,6 +237,7 @@ def http_api_jwt_authorizer(
         "user_pool_clients must name at least one app client: API Gateway checks the token's "
         f"aud / client_id against them (got {clients!r})",
     )
+    _require_scopes(authorization_scopes, allow_id_tokens, "route", problems)
     scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
     problems.check(bool(authorizer_id), f"authorizer_id must not be empty, got {authorizer_id!r}")
     problems.raise_if_any()
@@ -204,8 +250,20 @@ def http_api_jwt_authorizer(
         authorizer_name=authorizer_name,
         identity_source=list(identity_source) if identity_source is not None else None,
     )
+    if allow_id_tokens:
+        Annotations.of(user_pool).add_warning_v2(
+            ID_TOKENS_WARNING,
+            f"http_api_jwt_authorizer({authorizer_id!r}): allow_id_tokens=True: routes without "
+            "authorization_scopes accept ID tokens of the listed clients as API credentials "
+            "(API Gateway does not check token_use); require a scope, or check token_use in "
+            "the backend.",
+        )
     return HttpApiAuthorization(
-        authorizer=authorizer, issuer=issuer, audience=audience, authorization_scopes=scopes
+        authorizer=authorizer,
+        issuer=issuer,
+        audience=audience,
+        authorization_scopes=scopes,
+        allow_id_tokens=allow_id_tokens,
     )
 
 
@@ -215,6 +273,7 @@ def rest_api_user_pool_authorizer(
     *,
     user_pool: cognito.IUserPool,
     authorization_scopes: Sequence[Scope] = (),
+    allow_id_tokens: bool = False,
     authorizer_name: str | None = None,
     identity_source: str | None = None,
     results_cache_ttl: Duration | None = None,
@@ -229,7 +288,10 @@ def rest_api_user_pool_authorizer(
         id: The construct id of the authorizer.
         user_pool: The pool that issues the tokens.
         authorization_scopes: Scopes a method requires by default (a token needs one of them).
-            Default: none (methods take ID tokens).
+            Required unless ``allow_id_tokens=True``. Default: none.
+        allow_id_tokens: Accept methods without scopes, which take ID tokens of every client of
+            the pool as API credentials. Leaves a synth warning on the authorizer.
+            Default: False.
         authorizer_name: Name of the authorizer in API Gateway. Default: the construct's
             unique id.
         identity_source: The request header with the token.
@@ -241,9 +303,11 @@ def rest_api_user_pool_authorizer(
         The authorizer and ``method_options()`` for methods.
 
     Raises:
-        ConfigurationError: A scope that is not a scope name.
+        ConfigurationError: A scope that is not a scope name, or no scopes without
+            ``allow_id_tokens=True``.
     """
     problems = Problems("rest_api_user_pool_authorizer")
+    _require_scopes(authorization_scopes, allow_id_tokens, "method", problems)
     scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
     problems.raise_if_any()
     authorizer = apigateway.CognitoUserPoolsAuthorizer(
@@ -254,4 +318,13 @@ def rest_api_user_pool_authorizer(
         identity_source=identity_source,
         results_cache_ttl=results_cache_ttl,
     )
-    return RestApiAuthorization(authorizer=authorizer, authorization_scopes=scopes)
+    if allow_id_tokens:
+        Annotations.of(authorizer).add_warning_v2(
+            ID_TOKENS_WARNING,
+            "rest_api_user_pool_authorizer: allow_id_tokens=True: methods without "
+            "authorization_scopes take ID tokens of every app client of the pool as API "
+            "credentials; require a scope, or check token_use and the client in the backend.",
+        )
+    return RestApiAuthorization(
+        authorizer=authorizer, authorization_scopes=scopes, allow_id_tokens=allow_id_tokens
+    )

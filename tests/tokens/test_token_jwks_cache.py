@@ -1,11 +1,12 @@
-"""JwksCache and UrllibFetcher: one fetch per unknown kid, cooldown, shared fetches, HTTPS only."""
+"""JwksCache and UrllibFetcher: one fetch per unknown kid, cooldowns, shared fetches, HTTPS only."""
 
 from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 import pytest
@@ -21,6 +22,7 @@ from cognito_tokens import (
     UrllibFetcher,
     check_jwks_uri,
 )
+from cognito_tokens.jwks import DEFAULT_FAILURE_COOLDOWN
 
 
 class FakeClock:
@@ -121,12 +123,37 @@ def test_an_unknown_kid_waits_for_the_cooldown_before_the_next_refetch(
     assert len(fetcher.calls) == 2
 
 
-def test_a_failed_fetch_reaches_every_waiting_thread_and_is_retried_later(
+def run_threads(count: int, work: Callable[[], object]) -> list[object]:
+    """Run ``work`` in ``count`` threads released together; results or exceptions, in any order."""
+    results: list[object] = []
+    start = threading.Barrier(count)
+
+    def worker() -> None:
+        start.wait()
+        try:
+            results.append(work())
+        except Exception as exc:  # collected and asserted by the caller
+            results.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(5)
+    assert len(results) == count
+    return results
+
+
+FAILED = f"jwks: fetching {JWKS_URI} failed: OSError: connection refused"
+
+
+def test_a_failed_fetch_reaches_every_waiting_thread_then_cools_down(
     jwks: dict[str, Any],
 ) -> None:
     fetcher = FakeFetcher(jwks, error=OSError("connection refused"))
     fetcher.release.clear()
-    cache = JwksCache(fetcher=fetcher)
+    clock = FakeClock()
+    cache = JwksCache(fetcher=fetcher, clock=clock, failure_cooldown=10)
     errors: list[BaseException] = []
 
     def worker() -> None:
@@ -144,13 +171,134 @@ def test_a_failed_fetch_reaches_every_waiting_thread_and_is_retried_later(
         thread.join(5)
     assert len(fetcher.calls) == 1
     assert len(errors) == 8
-    message = f"jwks: fetching {JWKS_URI} failed: OSError: connection refused"
-    assert {str(e) for e in errors} == {message}
+    assert {str(e) for e in errors} == {FAILED}
     assert len({id(e) for e in errors}) == 8  # one exception object per thread
     assert all(isinstance(root_cause(e), OSError) for e in errors)
-    fetcher.error = None  # the endpoint recovers: no cooldown after a failure
+    fetcher.error = None  # the endpoint recovers, but the failure cooldown still holds
+    clock.now += 3
+    with pytest.raises(JwksFetchError) as caught:
+        cache.get_key(JWKS_URI, KID)
+    assert str(caught.value) == f"{FAILED} (failed 3 s ago; next attempt in 7 s)"
+    assert isinstance(root_cause(caught.value), OSError)  # the original reason, as its cause
+    assert len(fetcher.calls) == 1
+    clock.now += 7  # the cooldown has passed: one new fetch
     assert isinstance(cache.get_key(JWKS_URI, KID), rsa.RSAPublicKey)
     assert len(fetcher.calls) == 2
+
+
+def test_requests_during_the_failure_cooldown_fetch_nothing(jwks: dict[str, Any]) -> None:
+    fetcher = FakeFetcher(jwks, error=JwksFetchError("jwks: GET x timed out", actual="timeout"))
+    clock = FakeClock()
+    cache = JwksCache(fetcher=fetcher, clock=clock, failure_cooldown=10)
+    with pytest.raises(JwksFetchError, match=r"^jwks: GET x timed out$"):
+        cache.get_key(JWKS_URI, KID)
+    for forged in range(50):  # forged kids, or real ones: nothing to serve them from
+        clock.now += 0.1
+        with pytest.raises(JwksFetchError) as caught:
+            cache.get_key(JWKS_URI, f"forged-{forged}")
+        assert str(caught.value).startswith("jwks: GET x timed out (failed ")
+        assert (caught.value.actual, caught.value.expected) == ("timeout", None)
+    assert len(fetcher.calls) == 1  # 50 requests within the cooldown: 0 extra fetches
+    clock.now = 1000.0 + 9.999
+    with pytest.raises(JwksFetchError, match=r"next attempt in 1 s\)$"):
+        cache.get_key(JWKS_URI, KID)
+    assert len(fetcher.calls) == 1
+    clock.now = 1000.0 + 10  # exactly 10 s after the failure: one new fetch, failing again
+    with pytest.raises(JwksFetchError, match=r"^jwks: GET x timed out$"):
+        cache.get_key(JWKS_URI, KID)
+    assert len(fetcher.calls) == 2
+    clock.now += 5  # and a new cooldown counts from that second failure
+    with pytest.raises(JwksFetchError, match=r"failed 5 s ago; next attempt in 5 s"):
+        cache.get_key(JWKS_URI, KID)
+    assert len(fetcher.calls) == 2
+
+
+def test_the_failure_cooldown_is_thread_safe(
+    jwks: dict[str, Any], rotated_jwks: dict[str, Any]
+) -> None:
+    fetcher = FakeFetcher(jwks, rotated_jwks, error=OSError("connection refused"))
+    clock = FakeClock()
+    cache = JwksCache(fetcher=fetcher, clock=clock, failure_cooldown=10)
+    with pytest.raises(JwksFetchError):
+        cache.get_key(JWKS_URI, KID)
+    clock.now += 5
+    during = run_threads(24, lambda: cache.get_key(JWKS_URI, KID))
+    assert len(fetcher.calls) == 1  # 24 concurrent requests in the cooldown: no fetch
+    assert all(isinstance(r, JwksFetchError) for r in during), during
+    assert {str(r) for r in during} == {f"{FAILED} (failed 5 s ago; next attempt in 5 s)"}
+    assert len({id(r) for r in during}) == 24  # one exception object per thread
+    fetcher.error = None
+    clock.now += 5  # the cooldown has passed: 24 concurrent requests share exactly one fetch
+    fetcher.release.clear()
+    fetcher.entered.clear()
+    results: list[object] = []
+    runner = threading.Thread(
+        target=lambda: results.extend(run_threads(24, lambda: cache.get_key(JWKS_URI, KID)))
+    )
+    runner.start()
+    assert fetcher.entered.wait(5)
+    fetcher.release.set()  # every other thread is waiting on this one fetch
+    runner.join(10)
+    assert len(fetcher.calls) == 2
+    assert len(results) == 24
+    assert all(isinstance(r, rsa.RSAPublicKey) for r in results), results
+
+
+def test_a_failed_refetch_cools_down_but_known_keys_keep_working(
+    jwks: dict[str, Any],
+) -> None:
+    fetcher = FakeFetcher(jwks)
+    clock = FakeClock()
+    cache = JwksCache(fetcher=fetcher, clock=clock, cooldown=60, failure_cooldown=10)
+    known = cache.get_key(JWKS_URI, KID)
+    clock.now += 60
+    fetcher.error = OSError("connection refused")
+    with pytest.raises(JwksFetchError, match=f"^{re.escape(FAILED)}$"):
+        cache.get_key(JWKS_URI, "rotated")  # an unknown kid refetches, and the fetch fails
+    for forged in range(20):
+        with pytest.raises(JwksFetchError, match="next attempt in 10 s"):
+            cache.get_key(JWKS_URI, f"forged-{forged}")
+        assert cache.get_key(JWKS_URI, KID) is known  # the cached keys still verify
+    assert len(fetcher.calls) == 2
+
+
+def test_preloading_ends_a_failure_cooldown(jwks: dict[str, Any]) -> None:
+    fetcher = FakeFetcher(error=OSError("connection refused"))
+    cache = JwksCache(fetcher=fetcher, clock=FakeClock())
+    with pytest.raises(JwksFetchError):
+        cache.get_key(JWKS_URI, KID)
+    cache.preload(JWKS_URI, jwks)
+    assert isinstance(cache.get_key(JWKS_URI, KID), rsa.RSAPublicKey)
+    assert len(fetcher.calls) == 1
+
+
+def test_a_zero_failure_cooldown_fetches_again_at_once(jwks: dict[str, Any]) -> None:
+    fetcher = FakeFetcher(jwks, error=OSError("connection refused"))
+    cache = JwksCache(fetcher=fetcher, clock=FakeClock(), failure_cooldown=0)
+    for _ in range(3):
+        with pytest.raises(JwksFetchError, match=f"^{re.escape(FAILED)}$"):
+            cache.get_key(JWKS_URI, KID)
+    assert len(fetcher.calls) == 3
+
+
+def test_the_default_failure_cooldown_is_10_seconds(jwks: dict[str, Any]) -> None:
+    assert DEFAULT_FAILURE_COOLDOWN == 10.0
+    fetcher = FakeFetcher(jwks, error=OSError("connection refused"))
+    clock = FakeClock()
+    cache = JwksCache(fetcher=fetcher, clock=clock)
+    with pytest.raises(JwksFetchError):
+        cache.get_key(JWKS_URI, KID)
+    clock.now += 9.5
+    with pytest.raises(JwksFetchError, match="next attempt in 1 s"):
+        cache.get_key(JWKS_URI, KID)
+    assert len(fetcher.calls) == 1
+
+
+@pytest.mark.parametrize("name", ["cooldown", "failure_cooldown", "wait_timeout"])
+@pytest.mark.parametrize("value", [-1, float("nan"), "10", True])
+def test_fails_when_a_duration_is_not_a_number_of_seconds(name: str, value: object) -> None:
+    with pytest.raises(ValueError, match=f"^{name} must be a number of seconds >= 0, got "):
+        JwksCache(**{name: value})  # type: ignore[arg-type]
 
 
 def test_a_preloaded_jwks_never_fetches(jwks: dict[str, Any]) -> None:

@@ -283,6 +283,16 @@ def test_cli_refuses_a_tampered_and_a_malformed_token(mint: Mint, jwks_file: str
     )
 
 
+def test_cli_issuer_replaces_the_derived_issuer(mint: Mint, jwks_file: str) -> None:
+    issuer = "https://auth.example.test/pool"
+    token = mint(claims_for("id", now=time.time(), iss=issuer))
+    code, out, _ = run_cli(*offline_args(token, jwks_file, "--issuer", issuer))
+    assert (code, json.loads(out)["iss"]) == (0, issuer)
+    code, _, err = run_cli(*offline_args(token, jwks_file))
+    assert code == 1
+    assert err.startswith("cognito-token: refused: WrongIssuerError: iss: expected ")
+
+
 ANY_CLIENT_ARGS = ["verify", "t", "--user-pool-id", POOL_ID, "--token-use", "id", "--any-client"]
 
 
@@ -300,7 +310,11 @@ ANY_CLIENT_ARGS = ["verify", "t", "--user-pool-id", POOL_ID, "--token-use", "id"
         ),
         (
             [*ANY_CLIENT_ARGS, "--jwks-uri", "http://example.com/jwks.json"],
-            "refusing to fetch",
+            "error: --jwks-uri: jwks: refusing to fetch 'http://example.com/jwks.json'",
+        ),
+        (
+            [*ANY_CLIENT_ARGS, "--issuer", "http://example.com/p"],
+            "error: --issuer: jwks: refusing to fetch 'http://example.com/p/.well-known/jwks.json'",
         ),
     ],
 )

@@ -100,9 +100,35 @@ def test_one_of_several_allowed_clients_passes(make: Make, mint: Mint) -> None:
     assert make(client_id=[CLIENT_ID, OTHER_CLIENT_ID]).verify(token)["aud"] == OTHER_CLIENT_ID
 
 
-def test_aud_as_a_list_passes_when_one_entry_is_allowed(make: Make, mint: Mint) -> None:
+def test_fails_when_aud_is_a_list_even_with_the_allowed_client(make: Make, mint: Mint) -> None:
+    # RFC 7519 allows a list of audiences; Cognito never issues one, so it is refused.
     token = mint(claims_for("id", aud=["someone-else", CLIENT_ID]))
-    assert make().verify(token)["aud"] == ["someone-else", CLIENT_ID]
+    error = refusal(make(), token, WrongAudienceError)
+    assert (error.actual, error.expected) == (["someone-else", CLIENT_ID], [CLIENT_ID])
+    assert str(error) == (
+        "aud: must be one client id string (Cognito never issues a list), "
+        f"got ['someone-else', {CLIENT_ID!r}]"
+    )
+    refusal(make(), mint(claims_for("id", aud=[CLIENT_ID])), WrongAudienceError)
+
+
+@pytest.mark.parametrize("value", [[CLIENT_ID], 42, {"client": CLIENT_ID}, True])
+def test_fails_when_the_client_claim_is_not_a_string(make: Make, mint: Mint, value: object) -> None:
+    error = refusal(make(), mint(claims_for("id", aud=value)), WrongAudienceError)
+    assert (error.actual, error.expected) == (value, [CLIENT_ID])
+    token = mint(claims_for("access", client_id=value))
+    error = refusal(make(token_use="access"), token, WrongAudienceError)
+    assert str(error).startswith("client_id: must be one client id string (Cognito never issues")
+
+
+def test_any_client_still_refuses_a_client_claim_that_is_not_a_string(
+    make: Make, mint: Mint
+) -> None:
+    token = mint(claims_for("id", aud=["someone-else"]))
+    error = refusal(make(client_id=ANY_CLIENT), token, WrongAudienceError)
+    assert (error.actual, error.expected) == (["someone-else"], "a client id string")
+    token = mint(claims_for("access", client_id=7))
+    refusal(make(token_use="access", client_id=ANY_CLIENT), token, WrongAudienceError)
 
 
 def test_any_client_is_an_explicit_opt_out(make: Make, mint: Mint) -> None:
@@ -559,6 +585,66 @@ def test_region_and_issuer_come_from_the_pool_id() -> None:
     assert issuer_url("ap-southeast-2_x9") == (
         "https://cognito-idp.ap-southeast-2.amazonaws.com/ap-southeast-2_x9"
     )
+    assert issuer_url("us-gov-west-1_AbC123") == (
+        "https://cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_AbC123"
+    )
+
+
+@pytest.mark.parametrize("region", ["cn-north-1", "cn-northwest-1"])
+def test_the_china_regions_issue_tokens_under_amazonaws_com_cn(
+    region: str, jwks: dict[str, Any], mint: Mint
+) -> None:
+    pool_id = f"{region}_AbC123"
+    issuer = f"https://cognito-idp.{region}.amazonaws.com.cn/{pool_id}"
+    assert issuer_url(pool_id) == issuer
+    verifier = CognitoJwtVerifier(
+        user_pool_id=pool_id, token_use="id", client_id=CLIENT_ID, jwks=jwks, clock=lambda: NOW
+    )
+    assert (verifier.issuer, verifier.jwks_uri) == (issuer, f"{issuer}/.well-known/jwks.json")
+    assert verifier.verify(mint(claims_for("id", iss=issuer)))["iss"] == issuer
+    global_issuer = f"https://cognito-idp.{region}.amazonaws.com/{pool_id}"
+    error = refusal(verifier, mint(claims_for("id", iss=global_issuer)), WrongIssuerError)
+    assert (error.actual, error.expected) == (global_issuer, issuer)
+
+
+def test_an_explicit_issuer_replaces_the_derived_one(make: Make, mint: Mint) -> None:
+    issuer = "https://auth.example.test/eu-west-1_TestPool1"
+    verifier = make(issuer=issuer, jwks=None, cache=JwksCache(fetcher=lambda uri: {"keys": []}))
+    assert (verifier.issuer, verifier.jwks_uri) == (issuer, f"{issuer}/.well-known/jwks.json")
+    verifier = make(issuer=issuer)
+    assert verifier.verify(mint(claims_for("id", iss=issuer)))["iss"] == issuer
+    error = refusal(verifier, mint(claims_for("id")), WrongIssuerError)
+    assert (error.actual, error.expected) == (ISSUER, issuer)
+    both = make(issuer=issuer, jwks_uri="https://keys.example.test/jwks.json", jwks=None)
+    assert both.jwks_uri == "https://keys.example.test/jwks.json"
+
+
+@pytest.mark.parametrize("issuer", ["", "  ", 42])
+def test_fails_when_the_issuer_is_empty_or_not_a_string(issuer: object) -> None:
+    with pytest.raises(ValueError, match="issuer must be a non-empty URL string, got "):
+        CognitoJwtVerifier(
+            user_pool_id=POOL_ID,
+            token_use="id",
+            client_id=CLIENT_ID,
+            issuer=issuer,  # type: ignore[arg-type]
+        )
+
+
+def test_a_plain_http_issuer_is_refused_at_start_up_unless_keys_are_given(
+    jwks: dict[str, Any],
+) -> None:
+    with pytest.raises(TokenError, match=r"refusing to fetch 'http://example\.com/p/\.well-known"):
+        CognitoJwtVerifier(
+            user_pool_id=POOL_ID, token_use="id", client_id=CLIENT_ID, issuer="http://example.com/p"
+        )
+    verifier = CognitoJwtVerifier(
+        user_pool_id=POOL_ID,
+        token_use="id",
+        client_id=CLIENT_ID,
+        issuer="http://example.com/p",
+        jwks=jwks,
+    )
+    assert verifier.issuer == "http://example.com/p"
 
 
 @pytest.mark.parametrize(
