@@ -12,14 +12,15 @@ defines them on any ``IUserPool``, new or existing.
   custom scopes of a resource server. Also keeps its secret in Secrets Manager.
 
 Every client: token revocation on, user existence errors prevented, token validities within
-Cognito's ranges. See https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
+Cognito's ranges. Clients that sign users in may write only standard attributes unless told
+otherwise, so a user can never set a custom attribute (a tenant, a role) of their own. See https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
 from aws_cdk import Acknowledgment, Annotations, Duration, SecretValue, Validations
@@ -28,7 +29,9 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib.federation import IdentityProvider, effective_mapping
 from constructs_lib.resource_servers import CustomScope, ResourceServer, ResourceServers
+from constructs_lib.user_pool import STANDARD_ATTRIBUTE_NAMES
 from constructs_lib.validation import Problems, is_token
 
 #: A scope a client may ask for: a standard one (``cognito.OAuthScope.OPENID``) or a typed custom
@@ -41,6 +44,12 @@ _LOCAL_HOSTS = ("localhost", "127.0.0.1")
 _URLS_MAX = 100
 _URL_MAX_LENGTH = 1024
 _OPENID_SCOPES_NEEDING_OPENID = ("email", "phone", "profile")
+# The ``StandardAttributesMask`` field of each standard attribute name.
+_MASK_FIELDS = {
+    **STANDARD_ATTRIBUTE_NAMES,
+    "email_verified": "email_verified",
+    "phone_number_verified": "phone_number_verified",
+}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +66,13 @@ class _Client:
         auth_session_validity: How long a sign-in session token lasts between steps (MFA), 3 to
             15 minutes. Default: 3 minutes.
         read_attributes: Attributes the client may read. Default: all (Cognito's default).
-        write_attributes: Attributes the client may write. Default: all writable (Cognito's).
+        write_attributes: Attributes the client's users may write (at sign-up and with
+            UpdateUserAttributes), and Cognito may write at a federated sign-in through it; an
+            empty list is refused, since Cognito reads it as "every attribute". Default: for web
+            and server clients, the standard attributes but ``email_verified`` and
+            ``phone_number_verified`` (``defaults.CLIENT_WRITE_ATTRIBUTES``), plus, with
+            ``CognitoAuth``, what the identity providers the client offers map; never a custom
+            attribute otherwise. For machine clients: Cognito's default (they sign no user in).
         supported_identity_providers: Default: Cognito itself and every identity provider
             registered on the pool in this app.
     """
@@ -148,6 +163,65 @@ class MachineClient(_Client):
 AppClient = WebClient | ServerClient | MachineClient
 
 
+def client_attributes(names: Iterable[str]) -> cognito.ClientAttributes:
+    """``cognito.ClientAttributes`` from Cognito's attribute names (``"name"``,
+    ``"email_verified"``, ``"custom:tenant_id"``)."""
+    names = list(names)
+    standard = {_MASK_FIELDS[n]: True for n in names if not n.startswith("custom:")}
+    custom = [n for n in names if n.startswith("custom:")]
+    return (
+        cognito.ClientAttributes()
+        .with_standard_attributes(**standard)
+        .with_custom_attributes(*custom)
+    )
+
+
+def writable_attributes(
+    client: AppClient, identity_providers: Sequence[IdentityProvider] = ()
+) -> dict[str, str]:
+    """The attributes that users of ``client`` may write, each with the reason it is writable.
+
+    A ``MachineClient`` signs nobody in: none. A client with ``write_attributes``: those.
+    Otherwise ``defaults.CLIENT_WRITE_ATTRIBUTES`` plus every attribute that an identity provider
+    the client offers maps: Cognito writes mapped attributes at each federated sign-in with the
+    client's write permission, and refuses the sign-in without it.
+
+    Args:
+        identity_providers: The providers of the pool; a client offers all of them unless it
+            lists its own ``supported_identity_providers``. Default: none.
+    """
+    if isinstance(client, MachineClient):
+        return {}
+    if client.write_attributes is not None:
+        return dict.fromkeys(client.write_attributes.attributes(), "its write_attributes")
+    writable = dict.fromkeys(defaults.CLIENT_WRITE_ATTRIBUTES, "the default write attributes")
+    offered = client.supported_identity_providers
+    names = None if offered is None else {p.name for p in offered}
+    for provider in identity_providers:
+        if names is None or provider.name in names:
+            for attribute in effective_mapping(provider):
+                writable.setdefault(attribute, f"identity provider {provider.name!r} maps it")
+    return writable
+
+
+def with_provider_write_attributes(
+    clients: Sequence[AppClient], identity_providers: Sequence[IdentityProvider]
+) -> list[AppClient]:
+    """``clients``, where a web or server client without ``write_attributes`` also may write
+    what the identity providers it offers map (see ``writable_attributes``)."""
+    if not identity_providers:
+        return list(clients)
+    return [
+        client
+        if isinstance(client, MachineClient) or client.write_attributes is not None
+        else replace(
+            client,
+            write_attributes=client_attributes(writable_attributes(client, identity_providers)),
+        )
+        for client in clients
+    ]
+
+
 def output_key(name: str) -> str:
     """The client's name with only letters and digits: how it appears in output keys."""
     return re.sub(r"[^A-Za-z0-9]", "", name)
@@ -198,6 +272,13 @@ def clients_problems(
                 )
             seen[key] = name
         _check_validity(client, where, problems)
+        written = client.write_attributes
+        if written is not None and not written.attributes():
+            problems.add(
+                f"{where}.write_attributes lists no attribute, which Cognito reads as its "
+                "default: every attribute writable, custom ones included; list the attributes "
+                "the client may write, or leave write_attributes out for the library's default"
+            )
         _check_scopes(client, where, resource_servers, problems)
         if isinstance(client, MachineClient):
             _check_machine(client, where, has_domain, problems)
@@ -496,7 +577,11 @@ class AppClients(Construct):
             ),
             auth_session_validity=client.auth_session_validity or defaults.AUTH_SESSION_VALIDITY,
             read_attributes=client.read_attributes,
-            write_attributes=client.write_attributes,
+            write_attributes=(
+                client_attributes(defaults.CLIENT_WRITE_ATTRIBUTES)
+                if client.write_attributes is None and not isinstance(client, MachineClient)
+                else client.write_attributes
+            ),
             supported_identity_providers=(
                 list(client.supported_identity_providers)
                 if client.supported_identity_providers is not None
@@ -571,6 +656,9 @@ __all__ = [
     "Scope",
     "ServerClient",
     "WebClient",
+    "client_attributes",
     "clients_problems",
     "output_key",
+    "with_provider_write_attributes",
+    "writable_attributes",
 ]

@@ -19,7 +19,12 @@ from constructs_lib.app_access import (
     consumer_config,
     define_app_access,
 )
-from constructs_lib.clients import AppClient
+from constructs_lib.clients import (
+    AppClient,
+    MachineClient,
+    with_provider_write_attributes,
+    writable_attributes,
+)
 from constructs_lib.domain import HostedUiDomain
 from constructs_lib.federation import (
     IdentityProvider,
@@ -31,6 +36,7 @@ from constructs_lib.identity_pool import (
     IdentityPoolSettings,
     SecureIdentityPool,
     identity_pool_problems,
+    user_writable_claim_problems,
 )
 from constructs_lib.resource_servers import ResourceServer
 from constructs_lib.triggers import (
@@ -113,6 +119,9 @@ class CognitoAuth(Construct):
         if triggers is not None:
             self._trigger_problems(triggers, user_pool, existing_user_pool, problems)
         self._identity_problems(identity_pool, user_files, user_pool, existing_user_pool, problems)
+        if identity_pool is not None:
+            writable = {c.name: writable_attributes(c, identity_providers) for c in clients}
+            user_writable_claim_problems(identity_pool, writable, problems)
         app_access_problems(
             clients=clients,
             resource_servers=resource_servers,
@@ -155,6 +164,7 @@ class CognitoAuth(Construct):
         self.identity_providers: dict[str, cognito.IUserPoolIdentityProvider] = {}
         if identity_providers:
             self._define_identity_providers(identity_providers)
+        clients = with_provider_write_attributes(clients, identity_providers)
         self._define_app_access(clients, resource_servers, domain)
         self._depend_on_offered_providers(clients)
         self._define_identity_pool(identity_pool)
@@ -300,10 +310,10 @@ class CognitoAuth(Construct):
             groups[name].node.default_child.role_arn = role.role_arn
         # Every app client that signs users in; machine clients (client credentials) have no
         # users to give credentials to.
-        for client in getattr(self, "clients", {}).values():
-            flows = client.node.default_child.allowed_o_auth_flows or []
-            if "client_credentials" not in flows:
-                pool.add_user_pool_client(self.user_pool, client)
+        specs = self._access.app_clients.settings if self._access.app_clients else {}
+        for name, spec in specs.items():
+            if not isinstance(spec, MachineClient):
+                pool.add_user_pool_client(self.user_pool, self.clients[name])
 
     def _define_user_files(self, settings: UserFilesSettings | None) -> None:
         self.user_files: UserFiles | None = None
@@ -312,6 +322,10 @@ class CognitoAuth(Construct):
             return
         # A user mapped to a group role holds only that role, so group roles get the files too.
         roles = [self.authenticated_role, *self.group_roles.values()]
+        tag = settings.effective_owner.principal_tag
+        if tag is not None and self.identity_pool is not None:
+            # The tag names whose private/<sub>/ a user reaches: no external IdP may set it.
+            self.identity_pool.reserve_tag_for_user_pools(tag)
         # "UserFiles" is public contract: the bucket's logical ID derives from it.
         self.user_files = UserFiles(self, "UserFiles", settings=settings, roles=roles)
         self.user_files_bucket = self.user_files.bucket

@@ -148,6 +148,28 @@ WEB_CLIENT_SCOPES = (
 WEB_CLIENT_O_AUTH_FLOWS = cognito.OAuthFlows(authorization_code_grant=True)
 #: SRP never sends the password; USER_PASSWORD_AUTH does, so it needs an explicit opt-in.
 WEB_CLIENT_AUTH_FLOWS = cognito.AuthFlow(user_srp=True)
+#: What users of a web or server client may write: their standard attributes only. Without a
+#: list Cognito lets every client write every attribute, so a user could pick a custom tenant or
+#: role at sign-up; the verified flags are Cognito's to set after a code is confirmed.
+CLIENT_WRITE_ATTRIBUTES = (
+    "address",
+    "birthdate",
+    "email",
+    "family_name",
+    "gender",
+    "given_name",
+    "locale",
+    "middle_name",
+    "name",
+    "nickname",
+    "phone_number",
+    "picture",
+    "preferred_username",
+    "profile",
+    "updated_at",
+    "website",
+    "zoneinfo",
+)
 
 # Hosted UI -----------------------------------------------------------------------------------
 

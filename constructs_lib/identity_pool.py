@@ -29,7 +29,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib.validation import Problems, is_token
+from constructs_lib.validation import Problems, first_set, is_token, tag_key_problem
 
 #: The service principal every identity pool role trusts.
 COGNITO_IDENTITY = "cognito-identity.amazonaws.com"
@@ -39,8 +39,6 @@ AMR = f"{COGNITO_IDENTITY}:amr"
 # Cognito's patterns (CreateIdentityPool): names [\w\s+=,.@-]+, developer provider [\w._-]+.
 _POOL_NAME = re.compile(r"^[\w\s+=,.@-]{1,128}$")
 _DEVELOPER_PROVIDER = re.compile(r"^[\w._-]{1,128}$")
-# IAM's characters for tag keys; keys starting with "aws:" are reserved.
-_TAG_KEY = re.compile(r"^[\w\s.:/=+\-@]{1,128}$")
 
 
 # CloudFormation's spelling of the L2's match types (the jsii enum values are the member names).
@@ -177,7 +175,9 @@ class IdentityPoolSettings:
     @property
     def guests_allowed(self) -> bool:
         return bool(
-            _first(self.allow_unauthenticated_identities, defaults.ALLOW_UNAUTHENTICATED_IDENTITIES)
+            first_set(
+                self.allow_unauthenticated_identities, defaults.ALLOW_UNAUTHENTICATED_IDENTITIES
+            )
         )
 
     @property
@@ -185,10 +185,6 @@ class IdentityPoolSettings:
         if self.role_mapping is not None:
             return self.role_mapping
         return RoleMapping.from_token() if self.group_roles else None
-
-
-def _first(value: Any, default: Any) -> Any:
-    return default if value is None else value
 
 
 def identity_pool_problems(settings: IdentityPoolSettings, problems: Problems) -> None:
@@ -223,6 +219,42 @@ def identity_pool_problems(settings: IdentityPoolSettings, problems: Problems) -
         seen.add(group)
     _check_role_mapping(settings, seen, problems)
     _check_principal_tags(settings.principal_tags, problems)
+
+
+def user_writable_claim_problems(
+    settings: IdentityPoolSettings,
+    writable: Mapping[str, Mapping[str, str]],
+    problems: Problems,
+) -> None:
+    """Refuse a principal tag or a ``ClaimRule`` that reads a ``custom:`` claim which users can
+    write themselves: a user would pick their own tenant or role.
+
+    Args:
+        writable: Client name -> the attributes its users may write, each with the reason
+            (``clients.writable_attributes``), for every client whose tokens reach the pool.
+    """
+    read: list[tuple[str, str]] = [
+        (f"identity_pool.principal_tags[{tag!r}]", claim)
+        for tag, claim in (settings.principal_tags or {}).items()
+    ]
+    mapping = settings.role_mapping
+    if mapping is not None and not mapping.use_token:
+        read += [
+            (f"identity_pool.role_mapping.rules[{index}].claim", rule.claim)
+            for index, rule in enumerate(mapping.rules)
+        ]
+    for where, claim in read:
+        if is_token(claim) or not claim.startswith("custom:"):
+            continue
+        for client, attributes in writable.items():
+            if claim in attributes:
+                problems.add(
+                    f"{where} reads {claim!r}, which users of clients[{client!r}] may write "
+                    f"({attributes[claim]}): anyone could set it at sign-up or with "
+                    f"UpdateUserAttributes and so choose their own access. Drop {claim!r} from "
+                    "that client's write_attributes (or from the identity provider mappings of "
+                    "the providers it offers) and set it only through admin APIs or a trigger"
+                )
 
 
 def _check_role_mapping(
@@ -264,11 +296,9 @@ def _check_principal_tags(
     for tag, claim in tags.items():
         if is_token(tag) or is_token(claim):
             continue
-        if not _TAG_KEY.match(tag) or tag.lower().startswith("aws:"):
-            problems.add(
-                f"{where}: tag name {tag!r} must be 1 to 128 letters, "
-                "digits, spaces or _.:/=+-@ characters and may not start with 'aws:'"
-            )
+        problem = tag_key_problem(tag)
+        if problem:
+            problems.add(f"{where}: {problem}")
         if not 1 <= len(claim) <= 256:
             problems.add(f"{where}[{tag!r}]: claim must be 1 to 256 characters, got {claim!r}")
 
@@ -314,7 +344,7 @@ class SecureIdentityPool(identitypool.IdentityPool):
             construct_id,
             identity_pool_name=settings.identity_pool_name,
             allow_unauthenticated_identities=settings.guests_allowed,
-            allow_classic_flow=_first(settings.allow_classic_flow, defaults.ALLOW_CLASSIC_FLOW),
+            allow_classic_flow=first_set(settings.allow_classic_flow, defaults.ALLOW_CLASSIC_FLOW),
             authentication_providers=identitypool.IdentityPoolAuthenticationProviders(
                 custom_provider=settings.developer_provider_name,
                 google=settings.google,
@@ -336,7 +366,9 @@ class SecureIdentityPool(identitypool.IdentityPool):
         self._role_mappings: dict[str, cognito.CfnIdentityPoolRoleAttachment.RoleMappingProperty]
         self._role_mappings = {}
         self._tagged_user_pools: set[str] = set()
-        self._tagged_providers: set[str] = set()
+        # Provider ARN -> (its construct path, the tag names it maps).
+        self._tagged_providers: dict[str, tuple[str, set[str]]] = {}
+        self._user_pool_only_tags: set[str] = set()
         self._tags_sessions = False
         self.group_roles: dict[str, iam.Role] = {}
 
@@ -429,7 +461,7 @@ class SecureIdentityPool(identitypool.IdentityPool):
         self, user_pool: cognito.IUserPool, client: cognito.IUserPoolClient
     ) -> None:
         """Accept the tokens of ``client`` (an app client of ``user_pool``) for credentials."""
-        check = _first(self.settings.server_side_token_check, defaults.SERVER_SIDE_TOKEN_CHECK)
+        check = first_set(self.settings.server_side_token_check, defaults.SERVER_SIDE_TOKEN_CHECK)
         # Rendered here rather than with the L2's add_user_pool_authentication, which makes the
         # identity pool depend on the whole user pool subtree, groups included: a group whose
         # role trusts this identity pool would close a dependency cycle. The Refs below give
@@ -537,8 +569,14 @@ class SecureIdentityPool(identitypool.IdentityPool):
                 f"add_principal_tags: provider {provider.node.path!r} already has principal "
                 "tags; pass all of its tags in one call"
             )
+        for tag in sorted(self._user_pool_only_tags & set(tags)):
+            problems.add(
+                f"add_principal_tags: tag {tag!r} keys per-user files (FileOwner.user_pool_sub), "
+                f"so only the user pool may set it; {provider.node.path!r} would choose whose "
+                f"private/<sub>/ prefix its users reach. Map its claims to another tag name"
+            )
         problems.raise_if_any()
-        self._tagged_providers.add(arn)
+        self._tagged_providers[arn] = (provider.node.path, set(tags))
         self._start_tagging_sessions()
         return cognito.CfnIdentityPoolPrincipalTag(
             self,
@@ -548,6 +586,26 @@ class SecureIdentityPool(identitypool.IdentityPool):
             principal_tags=dict(tags),
             use_defaults=False,
         )
+
+    def reserve_tag_for_user_pools(self, tag: str) -> None:
+        """Refuse ``tag`` in ``add_principal_tags``: only linked user pools (``principal_tags``)
+        may set it. ``CognitoAuth`` reserves the tag that keys per-user files
+        (``FileOwner.user_pool_sub``), so that an OIDC or SAML provider cannot choose whose
+        ``private/<sub>/`` prefix its users reach.
+
+        Raises:
+            ConfigurationError: if a provider already maps ``tag``.
+        """
+        problems = Problems(type(self).__name__)
+        for path, tags in self._tagged_providers.values():
+            if tag in tags:
+                problems.add(
+                    f"principal tag {tag!r} keys per-user files, so only the user pool may set "
+                    f"it, but add_principal_tags already maps it for provider {path!r}; map that "
+                    "provider's claims to another tag name"
+                )
+        problems.raise_if_any()
+        self._user_pool_only_tags.add(tag)
 
     def _tag_principals(self, user_pool: cognito.IUserPool) -> None:
         tags = self.settings.principal_tags
@@ -575,4 +633,5 @@ __all__ = [
     "RoleMapping",
     "SecureIdentityPool",
     "identity_pool_problems",
+    "user_writable_claim_problems",
 ]

@@ -21,13 +21,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from aws_cdk import Acknowledgment, Annotations, RemovalPolicy, Stack, Validations
+from aws_cdk import Annotations, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib.validation import Problems, is_token
+from constructs_lib.validation import (
+    Problems,
+    acknowledge,
+    first_set,
+    is_token,
+    tag_key_problem,
+)
 
 #: The identity pool identity id (``<region>:<uuid>``) as an IAM policy variable. It is NOT the
 #: user pool ``sub``: one user has a different identity id in every identity pool.
@@ -122,14 +128,10 @@ class UserFilesSettings:
     def prefixes(self) -> tuple[bool, bool, bool]:
         """(private, protected, public), each the setting or the default."""
         return (
-            _first(self.private, defaults.USER_FILES_PRIVATE),
-            _first(self.protected, defaults.USER_FILES_PROTECTED),
-            _first(self.public, defaults.USER_FILES_PUBLIC),
+            first_set(self.private, defaults.USER_FILES_PRIVATE),
+            first_set(self.protected, defaults.USER_FILES_PROTECTED),
+            first_set(self.public, defaults.USER_FILES_PUBLIC),
         )
-
-
-def _first(value: Any, default: Any) -> Any:
-    return default if value is None else value
 
 
 def user_files_problems(settings: UserFilesSettings, problems: Problems) -> None:
@@ -165,8 +167,9 @@ def user_files_problems(settings: UserFilesSettings, problems: Problems) -> None
                 "(try 'https://app.example.com')"
             )
     tag = settings.effective_owner.principal_tag
-    if tag is not None and not re.match(r"^[\w\s.:/=+\-@]{1,128}$", tag):
-        problems.add(f"user_files.owner: principal tag name {tag!r} is not a valid tag key")
+    problem = None if tag is None else tag_key_problem(tag)
+    if problem:
+        problems.add(f"user_files.owner: principal {problem}")
 
 
 def user_files_statements(
@@ -300,7 +303,7 @@ class UserFilesAccess(Construct):
             for resource in statement.resources:
                 flat = _flatten(stack.resolve(resource))
                 if "*" in flat:
-                    _acknowledge(
+                    acknowledge(
                         self.policy,
                         f"AwsSolutions-IAM5[Resource::{flat}]",
                         "Object ARNs under a per-user or shared prefix of the user files "
@@ -327,10 +330,6 @@ def _flatten(node: Any) -> str:
         if "Ref" in node:
             return f"<{_flatten(node['Ref'])}>"
     return json.dumps(node, separators=(",", ":"))
-
-
-def _acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
-    Validations.of(scope).acknowledge(Acknowledgment(id=finding, reason=reason))
 
 
 class UserFiles(Construct):
@@ -392,7 +391,7 @@ class UserFiles(Construct):
     def _define_bucket(self, settings: UserFilesSettings) -> s3.Bucket:
         removal = settings.removal_policy or defaults.USER_FILES_REMOVAL_POLICY
         logs = settings.access_logs_bucket
-        if logs is None and _first(settings.access_logs, defaults.USER_FILES_ACCESS_LOGS):
+        if logs is None and first_set(settings.access_logs, defaults.USER_FILES_ACCESS_LOGS):
             logs = s3.Bucket(
                 self,
                 "AccessLogs",
@@ -402,7 +401,7 @@ class UserFiles(Construct):
                 object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
                 removal_policy=removal,
             )
-            _acknowledge(
+            acknowledge(
                 logs,
                 "AwsSolutions-S1",
                 "This is the access log bucket of the user files bucket; logging its own "
@@ -418,7 +417,7 @@ class UserFiles(Construct):
             enforce_ssl=True,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=_first(settings.versioned, defaults.USER_FILES_VERSIONED),
+            versioned=first_set(settings.versioned, defaults.USER_FILES_VERSIONED),
             removal_policy=removal,
             cors=(
                 [
@@ -448,7 +447,7 @@ class UserFiles(Construct):
         if logs is not None:
             self._log_to(bucket, logs)
         else:
-            _acknowledge(
+            acknowledge(
                 bucket,
                 "AwsSolutions-S1",
                 "access_logs=False was chosen explicitly; the construct warns about it at synth.",

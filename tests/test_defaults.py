@@ -91,6 +91,29 @@ def test_app_client_and_hosted_ui_defaults() -> None:
     assert defaults.HOSTED_UI_CERTIFICATE_REGION == "us-east-1"
 
 
+def test_clients_that_sign_users_in_write_standard_attributes_but_the_verified_flags() -> None:
+    assert defaults.CLIENT_WRITE_ATTRIBUTES == (
+        "address",
+        "birthdate",
+        "email",
+        "family_name",
+        "gender",
+        "given_name",
+        "locale",
+        "middle_name",
+        "name",
+        "nickname",
+        "phone_number",
+        "picture",
+        "preferred_username",
+        "profile",
+        "updated_at",
+        "website",
+        "zoneinfo",
+    )
+    assert not any(a.startswith("custom:") for a in defaults.CLIENT_WRITE_ATTRIBUTES)
+
+
 def test_app_client_and_domain_limits_match_cognito() -> None:
     def minutes(pair: tuple[Duration, Duration]) -> tuple[float, float]:
         return (pair[0].to_minutes(), pair[1].to_minutes())

@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Duration, Stack
+import pytest
+from aws_cdk import Duration, SecretValue, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk.assertions import Annotations, Match, Template
 
-from constructs_lib.clients import AppClients, MachineClient, ServerClient, WebClient
+from constructs_lib import defaults
+from constructs_lib.clients import (
+    AppClients,
+    MachineClient,
+    ServerClient,
+    WebClient,
+    client_attributes,
+    writable_attributes,
+)
 from constructs_lib.cognito_auth import CognitoAuth
 from constructs_lib.domain import HostedUiDomain
+from constructs_lib.errors import ConfigurationError
+from constructs_lib.federation import GoogleLogin, SamlLogin
 from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.user_pool import STANDARD_ATTRIBUTE_NAMES, UserPoolSettings
 
 CLIENT = "AWS::Cognito::UserPoolClient"
 SECRET = "AWS::SecretsManager::Secret"
@@ -263,3 +275,129 @@ def test_no_default_client_when_asked_for_none_or_for_an_existing_pool(stack: St
     existing = cognito.UserPool.from_user_pool_id(stack, "Existing", "eu-west-1_EXAMPLE")
     CognitoAuth(stack, "Other", existing_user_pool=existing)
     Template.from_stack(stack).resource_count_is("AWS::Cognito::UserPoolClient", 0)
+
+
+# --- Write attributes ---------------------------------------------------------------------------
+
+STANDARD_WRITABLE = sorted(defaults.CLIENT_WRITE_ATTRIBUTES)
+
+
+def test_the_default_client_writes_standard_attributes_only(stack: Stack) -> None:
+    """Without WriteAttributes Cognito lets a client write every attribute, custom ones
+    included: a user could choose their own tenant at sign-up."""
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            self_sign_up_enabled=True,
+            custom_attributes={"tenant_id": cognito.StringAttribute(mutable=False)},
+        ),
+    )
+    written = client_props(Template.from_stack(stack), "web")["WriteAttributes"]
+    assert written == STANDARD_WRITABLE
+    assert isinstance(written, list)
+    assert not [a for a in written if a.startswith("custom:") or a.endswith("_verified")]
+
+
+def test_the_default_write_attributes_are_every_standard_one_but_the_verified_flags() -> None:
+    assert set(defaults.CLIENT_WRITE_ATTRIBUTES) == set(STANDARD_ATTRIBUTE_NAMES)
+
+
+def test_web_and_server_clients_get_the_default_machine_clients_are_left_alone(
+    stack: Stack,
+) -> None:
+    CognitoAuth(
+        stack,
+        "Auth",
+        resource_servers=[ORDERS],
+        clients=[
+            WebClient(name="web", callback_urls=[CALLBACK]),
+            ServerClient(name="server", callback_urls=[CALLBACK]),
+            MachineClient(name="machine", scopes=[ORDERS.scope("read")]),
+        ],
+        domain=PREFIX,
+    )
+    template = Template.from_stack(stack)
+    assert client_props(template, "web")["WriteAttributes"] == STANDARD_WRITABLE
+    assert client_props(template, "server")["WriteAttributes"] == STANDARD_WRITABLE
+    assert "WriteAttributes" not in client_props(template, "machine")
+
+
+def test_app_clients_alone_on_an_imported_pool_get_the_default(stack: Stack) -> None:
+    pool = cognito.UserPool.from_user_pool_id(stack, "Pool", "eu-west-1_example")
+    AppClients(stack, "Clients", user_pool=pool, clients=[WebClient(name="web", o_auth=False)])
+    props = client_props(Template.from_stack(stack), "web")
+    assert props["WriteAttributes"] == STANDARD_WRITABLE
+
+
+def test_clients_may_write_what_the_providers_they_offer_map(stack: Stack) -> None:
+    """Cognito writes mapped attributes at each federated sign-in with the client's write
+    permission (and refuses the sign-in without it)."""
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            custom_attributes={"tenant_id": cognito.StringAttribute(mutable=True)}
+        ),
+        identity_providers=[
+            GoogleLogin(client_id="id", client_secret=SecretValue.secrets_manager("google")),
+            SamlLogin(
+                provider_name="Corp",
+                metadata_url="https://idp.example.com/metadata",
+                attribute_mapping={"custom:tenant_id": "tenant"},
+            ),
+        ],
+        clients=[
+            WebClient(name="web", callback_urls=[CALLBACK]),
+            WebClient(
+                name="google-only",
+                callback_urls=[CALLBACK],
+                supported_identity_providers=[cognito.UserPoolClientIdentityProvider.GOOGLE],
+            ),
+            WebClient(
+                name="explicit",
+                callback_urls=[CALLBACK],
+                write_attributes=cognito.ClientAttributes().with_standard_attributes(email=True),
+            ),
+        ],
+        domain=PREFIX,
+    )
+    template = Template.from_stack(stack)
+    both = sorted([*STANDARD_WRITABLE, "email_verified", "custom:tenant_id"])
+    assert client_props(template, "web")["WriteAttributes"] == both
+    google = sorted([*STANDARD_WRITABLE, "email_verified"])
+    assert client_props(template, "google-only")["WriteAttributes"] == google
+    assert client_props(template, "explicit")["WriteAttributes"] == ["email"]
+
+
+def test_writable_attributes_say_why() -> None:
+    saml = SamlLogin(
+        provider_name="Corp",
+        metadata_url="https://idp.example.com/metadata",
+        attribute_mapping={"custom:tenant_id": "tenant"},
+    )
+    writable = writable_attributes(WebClient(name="web", o_auth=False), [saml])
+    assert writable["custom:tenant_id"] == "identity provider 'Corp' maps it"
+    assert writable["email"] == "the default write attributes"
+    explicit = WebClient(
+        name="web",
+        o_auth=False,
+        write_attributes=client_attributes(["name", "custom:tenant_id"]),
+    )
+    assert writable_attributes(explicit, [saml]) == {
+        "custom:tenant_id": "its write_attributes",
+        "name": "its write_attributes",
+    }
+    assert writable_attributes(MachineClient(name="m", scopes=[ORDERS.scope("read")])) == {}
+
+
+def test_fails_when_write_attributes_list_nothing(stack: Stack) -> None:
+    """An empty WriteAttributes is Cognito's default: every attribute writable."""
+    with pytest.raises(ConfigurationError, match=r"write_attributes lists no attribute"):
+        CognitoAuth(
+            stack,
+            "Auth",
+            clients=[
+                WebClient(name="web", o_auth=False, write_attributes=cognito.ClientAttributes())
+            ],
+        )

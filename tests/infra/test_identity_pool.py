@@ -15,6 +15,9 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import CognitoAuth, ConfigurationError, Group, UserPoolSettings
+from constructs_lib.clients import MachineClient, WebClient, client_attributes
+from constructs_lib.domain import HostedUiDomain
+from constructs_lib.federation import SamlLogin
 from constructs_lib.identity_pool import (
     AmbiguousRoles,
     ClaimRule,
@@ -22,11 +25,13 @@ from constructs_lib.identity_pool import (
     RoleMapping,
     SecureIdentityPool,
 )
-from constructs_lib.user_files import FileOwner, UserFilesAccess, UserFilesSettings
+from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.user_files import FileOwner, UserFiles, UserFilesAccess, UserFilesSettings
 
 POOL = "AWS::Cognito::IdentityPool"
 ROLE = "AWS::IAM::Role"
 POOL_REF = {"Ref": "AuthIdentityPool659E7F64"}
+ORDERS = ResourceServer(identifier="orders", scopes={"read": "Read orders"})
 
 
 def trust(amr: str, *, tag_session: bool = False) -> list[dict[str, Any]]:
@@ -703,3 +708,148 @@ def test_fails_when_provider_tags_are_bad_foreign_or_given_twice(stack: Stack) -
     with pytest.raises(ConfigurationError, match="already has principal tags"):
         pool.add_principal_tags(oidc, {"name": "name"})
     Template.from_stack(stack).resource_count_is("AWS::Cognito::IdentityPoolPrincipalTag", 1)
+
+
+# --- Claims users could write themselves ------------------------------------------------------
+
+TENANT = {"tenant_id": cognito.StringAttribute(max_len=36, mutable=False)}
+SELF_SIGN_UP = UserPoolSettings(self_sign_up_enabled=True, custom_attributes=TENANT)
+
+
+def test_fails_when_a_principal_tag_reads_a_custom_claim_a_client_lets_users_write(
+    stack: Stack,
+) -> None:
+    """Immutable custom attributes can still be set at sign-up: with self sign-up, a user would
+    pick their own tenant tag."""
+    writes_tenant = client_attributes(["email", "custom:tenant_id"])
+    error = refuse(
+        stack,
+        r"principal_tags\['tenant'\] reads 'custom:tenant_id', which users of "
+        r"clients\['web'\] may write \(its write_attributes\)",
+        user_pool=SELF_SIGN_UP,
+        clients=[WebClient(name="web", o_auth=False, write_attributes=writes_tenant)],
+        identity_pool=IdentityPoolSettings(principal_tags={"tenant": "custom:tenant_id"}),
+    )
+    assert "set it only through admin APIs or a trigger" in str(error)
+
+
+def test_fails_when_a_claim_rule_reads_a_custom_claim_an_identity_provider_maps(
+    stack: Stack,
+) -> None:
+    """A client must be able to write what the providers it offers map, so its own users can
+    write it too."""
+    corp = SamlLogin(
+        provider_name="Corp",
+        metadata_url="https://idp.example.com/metadata",
+        attribute_mapping={"custom:tier": "tier"},
+    )
+    refuse(
+        stack,
+        r"role_mapping.rules\[0\].claim reads 'custom:tier', which users of clients\['web'\] "
+        r"may write \(identity provider 'Corp' maps it\)",
+        user_pool=UserPoolSettings(
+            custom_attributes={"tier": cognito.StringAttribute(mutable=True)}
+        ),
+        identity_providers=[corp],
+        domain=HostedUiDomain.cognito_prefix("example-app"),
+        clients=[WebClient(name="web", callback_urls=["https://app.example.com/callback"])],
+        identity_pool=IdentityPoolSettings(
+            role_mapping=RoleMapping.from_rules(
+                [
+                    ClaimRule(
+                        claim="custom:tier",
+                        value="gold",
+                        role=iam.Role.from_role_name(stack, "R", "gold"),
+                    )
+                ]
+            )
+        ),
+    )
+
+
+def test_does_not_fail_when_custom_claims_are_not_writable_by_users(stack: Stack) -> None:
+    """The default clients write standard attributes only; a machine client signs no user in;
+    standard claims such as sub and aud are not judged."""
+    auth = auth_with(
+        stack,
+        user_pool=SELF_SIGN_UP,
+        resource_servers=[ORDERS],
+        domain=HostedUiDomain.cognito_prefix("example-app"),
+        clients=[
+            WebClient(name="web", o_auth=False),
+            MachineClient(
+                name="machine",
+                scopes=[ORDERS.scope("read")],
+                write_attributes=client_attributes(["custom:tenant_id"]),
+            ),
+        ],
+        identity_pool=IdentityPoolSettings(
+            principal_tags={"sub": "sub", "client": "aud", "tenant": "custom:tenant_id"},
+            role_mapping=RoleMapping.from_rules(
+                [
+                    ClaimRule(
+                        claim="custom:tenant_id",
+                        value="t1",
+                        role=iam.Role.from_role_name(stack, "R", "tenant1"),
+                    )
+                ]
+            ),
+        ),
+    )
+    assert auth.identity_pool is not None
+    # Only the client that signs users in is linked: the machine client has no users.
+    (pool,) = Template.from_stack(stack).find_resources(POOL).values()
+    providers = pool["Properties"]["CognitoIdentityProviders"]
+    web_id = stack.resolve(auth.clients["web"].user_pool_client_id)
+    assert [p["ClientId"] for p in providers] == [web_id]
+
+
+# --- The tag that keys per-user files -----------------------------------------------------------
+
+
+def test_fails_when_a_provider_maps_the_tag_that_keys_user_files(stack: Stack) -> None:
+    oidc, saml = oidc_and_saml(stack)
+    auth = auth_with(
+        stack,
+        identity_pool=IdentityPoolSettings(
+            principal_tags={"sub": "sub"}, open_id_connect_providers=[oidc], saml_providers=[saml]
+        ),
+        user_files=UserFilesSettings(owner=FileOwner.user_pool_sub("sub")),
+    )
+    assert auth.identity_pool is not None
+    with pytest.raises(ConfigurationError, match=r"tag 'sub' keys per-user files"):
+        auth.identity_pool.add_principal_tags(oidc, {"sub": "sub", "email": "email"})
+    # Other tags stay possible, for the same provider too.
+    auth.identity_pool.add_principal_tags(oidc, {"email": "email"})
+    auth.identity_pool.add_principal_tags(saml, {"department": "department"})
+    Template.from_stack(stack).resource_count_is("AWS::Cognito::IdentityPoolPrincipalTag", 3)
+
+
+def test_does_not_reserve_a_tag_when_files_are_keyed_on_the_identity_id(stack: Stack) -> None:
+    oidc, _ = oidc_and_saml(stack)
+    auth = auth_with(
+        stack,
+        identity_pool=IdentityPoolSettings(open_id_connect_providers=[oidc]),
+        user_files=UserFilesSettings(),
+    )
+    assert auth.identity_pool is not None
+    auth.identity_pool.add_principal_tags(oidc, {"sub": "sub"})
+
+
+def test_fails_when_a_tag_already_mapped_by_a_provider_is_reserved(stack: Stack) -> None:
+    oidc, _ = oidc_and_saml(stack)
+    pool = SecureIdentityPool(
+        stack, "Pool", settings=IdentityPoolSettings(open_id_connect_providers=[oidc])
+    )
+    pool.add_principal_tags(oidc, {"owner": "sub"})
+    with pytest.raises(ConfigurationError, match=r"already maps it for provider 'TestStack/Oidc'"):
+        pool.reserve_tag_for_user_pools("owner")
+    pool.reserve_tag_for_user_pools("sub")
+
+
+def test_fails_when_user_files_alone_key_on_a_reserved_tag_name(stack: Stack) -> None:
+    """UserFiles alone checks the owner tag with the identity pool's rule, 'aws:' included."""
+    with pytest.raises(ConfigurationError, match=r"tag name 'aws:sub'.*may not start with 'aws:'"):
+        UserFiles(
+            stack, "Files", settings=UserFilesSettings(owner=FileOwner.user_pool_sub("aws:sub"))
+        )
