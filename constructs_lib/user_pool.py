@@ -11,16 +11,15 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum
-from typing import TypeVar
 
-from aws_cdk import Acknowledgment, Annotations, RemovalPolicy, Validations
+from aws_cdk import Annotations, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from constructs_lib import defaults
-from constructs_lib.validation import Problems, is_token
+from constructs_lib.validation import Problems, acknowledge, first_set, is_token
 
 # Cognito's OIDC attribute names, and the argument name aws_cdk's ``StandardAttributes`` uses.
 STANDARD_ATTRIBUTE_NAMES: Mapping[str, str] = {
@@ -293,12 +292,16 @@ class UserPoolSettings:
         if history is None and self.effective_feature_plan != cognito.FeaturePlan.LITE:
             history = defaults.PASSWORD_HISTORY_SIZE
         return cognito.PasswordPolicy(
-            min_length=_first(given.min_length, defaults.PASSWORD_MIN_LENGTH),
-            require_lowercase=_first(given.require_lowercase, defaults.PASSWORD_REQUIRE_LOWERCASE),
-            require_uppercase=_first(given.require_uppercase, defaults.PASSWORD_REQUIRE_UPPERCASE),
-            require_digits=_first(given.require_digits, defaults.PASSWORD_REQUIRE_DIGITS),
-            require_symbols=_first(given.require_symbols, defaults.PASSWORD_REQUIRE_SYMBOLS),
-            temp_password_validity=_first(
+            min_length=first_set(given.min_length, defaults.PASSWORD_MIN_LENGTH),
+            require_lowercase=first_set(
+                given.require_lowercase, defaults.PASSWORD_REQUIRE_LOWERCASE
+            ),
+            require_uppercase=first_set(
+                given.require_uppercase, defaults.PASSWORD_REQUIRE_UPPERCASE
+            ),
+            require_digits=first_set(given.require_digits, defaults.PASSWORD_REQUIRE_DIGITS),
+            require_symbols=first_set(given.require_symbols, defaults.PASSWORD_REQUIRE_SYMBOLS),
+            temp_password_validity=first_set(
                 given.temp_password_validity, defaults.TEMP_PASSWORD_VALIDITY
             ),
             password_history_size=history,
@@ -312,13 +315,6 @@ class UserPoolSettings:
         return cognito.StandardAttributes(
             **{STANDARD_ATTRIBUTE_NAMES[name]: attr for name, attr in chosen.items()}
         )
-
-
-_T = TypeVar("_T")
-
-
-def _first(value: _T | None, default: _T) -> _T:
-    return default if value is None else value
 
 
 def user_pool_problems(settings: UserPoolSettings, problems: Problems) -> None:
@@ -588,11 +584,11 @@ class SecureUserPool(cognito.UserPool):
             scope,
             construct_id,
             user_pool_name=settings.user_pool_name,
-            self_sign_up_enabled=_first(
+            self_sign_up_enabled=first_set(
                 settings.self_sign_up_enabled, defaults.SELF_SIGN_UP_ENABLED
             ),
             sign_in_aliases=settings.sign_in_aliases or defaults.SIGN_IN_ALIASES,
-            sign_in_case_sensitive=_first(
+            sign_in_case_sensitive=first_set(
                 settings.sign_in_case_sensitive, defaults.SIGN_IN_CASE_SENSITIVE
             ),
             standard_attributes=settings.effective_standard_attributes,
@@ -618,7 +614,9 @@ class SecureUserPool(cognito.UserPool):
             custom_sender_kms_key=settings.custom_sender_kms_key,
             user_verification=settings.user_verification,
             user_invitation=settings.user_invitation,
-            deletion_protection=_first(settings.deletion_protection, defaults.DELETION_PROTECTION),
+            deletion_protection=first_set(
+                settings.deletion_protection, defaults.DELETION_PROTECTION
+            ),
             removal_policy=settings.removal_policy or defaults.REMOVAL_POLICY,
         )
         self.settings = settings
@@ -710,27 +708,23 @@ class SecureUserPool(cognito.UserPool):
                 if mfa == cognito.Mfa.OPTIONAL
                 else "mfa=OFF was chosen explicitly; the construct warns about it at synth."
             )
-            _acknowledge(self, "AwsSolutions-COG2", reason)
+            acknowledge(self, "AwsSolutions-COG2", reason)
         sms_role = self.node.try_find_child("smsRole")  # defined by the L2 when SMS is used
         if sms_role is not None:
-            _acknowledge(
+            acknowledge(
                 sms_role,
                 "AwsSolutions-IAM5[Resource::*]",
                 "Cognito sends SMS with sns:Publish straight to phone numbers, which have no ARN; "
                 "the role trusts only cognito-idp with an external ID.",
             )
         if settings.effective_feature_plan != cognito.FeaturePlan.PLUS:
-            _acknowledge(
+            acknowledge(
                 self,
                 "AwsSolutions-COG8",
                 f"feature_plan={settings.effective_feature_plan.name}: threat protection (PLUS) "
                 "costs more per MAU and is opt-in through feature_plan=PLUS and "
                 "threat_protection.",
             )
-
-
-def _acknowledge(scope: IConstruct, finding: str, reason: str) -> None:
-    Validations.of(scope).acknowledge(Acknowledgment(id=finding, reason=reason))
 
 
 __all__ = [
