@@ -120,7 +120,14 @@ class PreSignUp:
             the same verified email. Only for providers that verify email addresses: whoever
             controls such a provider account takes over the native account. Default: False.
         link_trusted_providers: The identity provider names that may be linked; required when
-            linking is on. Default: none.
+            linking is on. A federated user is linked only when the provider says
+            ``email_verified=true`` (map that claim in the provider's attribute mapping).
+            ``Facebook`` and ``LoginWithAmazon`` are refused: they never say. Default: none.
+        link_providers_trusted_without_email_verified: Names from ``link_trusted_providers``
+            whose users are linked without ``email_verified=true``: providers that send no such
+            claim but hold only addresses you trust (an enterprise IdP you control). Whoever has
+            an account there with someone's address takes over that person's native account.
+            Default: none.
     """
 
     allowed_email_domains: Sequence[str] = ()
@@ -128,6 +135,7 @@ class PreSignUp:
     auto_confirm_email_domains: Sequence[str] = ()
     link_federated_to_existing_user: bool = False
     link_trusted_providers: Sequence[str] = ()
+    link_providers_trusted_without_email_verified: Sequence[str] = ()
 
     def environment(self) -> dict[str, str]:
         env = {"LINK_FEDERATED_TO_EXISTING_USER": _flag(self.link_federated_to_existing_user)}
@@ -135,6 +143,11 @@ class PreSignUp:
         _set_list(env, "DENIED_EMAIL_DOMAINS", self.denied_email_domains)
         _set_list(env, "AUTO_CONFIRM_EMAIL_DOMAINS", self.auto_confirm_email_domains)
         _set_list(env, "LINK_TRUSTED_PROVIDERS", self.link_trusted_providers)
+        _set_list(
+            env,
+            pre_sign_up.UNVERIFIED_OK_VARIABLE,
+            self.link_providers_trusted_without_email_verified,
+        )
         return env
 
 
@@ -248,13 +261,7 @@ def trigger_problems(
             )
     sign_up = triggers.pre_sign_up
     if sign_up is not None:
-        _check_env("triggers.pre_sign_up", pre_sign_up.Settings.from_env, sign_up, problems)
-        if sign_up.link_federated_to_existing_user and not sign_up.link_trusted_providers:
-            problems.add(
-                "triggers.pre_sign_up link_federated_to_existing_user=True needs "
-                "link_trusted_providers: the provider names (for example ['Google']) whose "
-                "verified emails may take over a native account"
-            )
+        _pre_sign_up_problems(sign_up, problems)
     confirmation = triggers.post_confirmation
     if confirmation is not None:
         _check_env(
@@ -281,6 +288,60 @@ def trigger_problems(
                 f"triggers.own[{operation.operation_name!r}] and the bundled trigger for the same "
                 "operation cannot both be set: a user pool has one function per trigger"
             )
+
+
+#: Providers whose users never carry an ``email_verified`` claim: their emails cannot be
+#: trusted for linking, with or without the opt-in.
+#: The names are Cognito's (``cognito.UserPoolClientIdentityProvider.FACEBOOK.name``, ...).
+NEVER_LINKABLE_PROVIDERS = ("Facebook", "LoginWithAmazon")
+
+
+def _pre_sign_up_problems(sign_up: PreSignUp, problems: Problems) -> None:
+    where = "triggers.pre_sign_up"
+    trusted = [p for p in sign_up.link_trusted_providers if not is_token(p)]
+    unverified_ok = [
+        p for p in sign_up.link_providers_trusted_without_email_verified if not is_token(p)
+    ]
+    if sign_up.link_federated_to_existing_user and not sign_up.link_trusted_providers:
+        problems.add(
+            f"{where} link_federated_to_existing_user=True needs "
+            "link_trusted_providers: the provider names (for example ['Google']) whose "
+            "verified emails may take over a native account"
+        )
+    never = {name.lower(): name for name in NEVER_LINKABLE_PROVIDERS}
+    for field_name, names in (
+        ("link_trusted_providers", trusted),
+        ("link_providers_trusted_without_email_verified", unverified_ok),
+    ):
+        refused = [name for name in names if name.lower() in never]
+        if refused:
+            problems.add(
+                f"{where} {field_name} may not name {refused!r}: Facebook and Login with "
+                "Amazon never say whether an email address is verified, so linking by email "
+                "would let anyone who puts your user's address there take over the native "
+                "account; remove them (their users still sign up as separate users)"
+            )
+    trusted_lower = {name.lower() for name in trusted}
+    # With a deploy-time name among the trusted ones, the rule cannot be judged now.
+    judged = len(trusted) == len(sign_up.link_trusted_providers)
+    strays = [name for name in unverified_ok if judged and name.lower() not in trusted_lower]
+    if strays:
+        problems.add(
+            f"{where} link_providers_trusted_without_email_verified may only name providers "
+            f"of link_trusted_providers, got {strays!r} (trusted: {list(trusted)!r}); add them "
+            "to link_trusted_providers or remove them"
+        )
+    # The rule above is reported with the argument names (or cannot be judged yet): keep the
+    # handler's parser from repeating it.
+    consistent = replace(
+        sign_up,
+        link_providers_trusted_without_email_verified=[
+            name
+            for name in sign_up.link_providers_trusted_without_email_verified
+            if judged and name not in strays
+        ],
+    )
+    _check_env(where, pre_sign_up.Settings.from_env, consistent, problems)
 
 
 def _check_env(
@@ -418,6 +479,15 @@ class UserPoolTriggers(Construct):
         custom_sender_key: The pool's ``custom_sender_kms_key``, when custom senders are wired
             to a pool that is not a ``SecureUserPool``. Default: read from a ``SecureUserPool``.
 
+    Attributes:
+        functions: Every wired function, bundled or your own, keyed by the ``operation_name`` of
+            the ``cognito.UserPoolOperation`` it is wired to (the key of the pool's
+            ``LambdaConfig``, lower camel case): ``"preSignUp"``, ``"postConfirmation"``,
+            ``"customMessage"``, and ``"preTokenGenerationConfig"`` for the bundled pre token
+            generation trigger (an own function wired with the older
+            ``PRE_TOKEN_GENERATION`` operation stays under ``"preTokenGeneration"``).
+        custom_sender_key: The key custom sender functions may decrypt with, if any.
+
     Raises:
         ConfigurationError: for every problem in ``triggers``, all at once.
     """
@@ -480,12 +550,12 @@ class UserPoolTriggers(Construct):
             trigger.allow(
                 "ClaimsTablePolicy", ["dynamodb:GetItem"], [settings.claims_table.table_arn]
             )
-        pool.add_trigger(
+        self._wire(
+            pool,
             cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
             trigger.function,
             settings.lambda_version,
         )
-        self.functions["pre_token_generation"] = trigger.function
 
     def _pre_sign_up(self, pool: cognito.UserPool, pool_arn: str, settings: PreSignUp) -> None:
         trigger = TriggerFunction(
@@ -526,8 +596,9 @@ class UserPoolTriggers(Construct):
         pool: cognito.UserPool,
         operation: cognito.UserPoolOperation,
         function: lambda_.IFunction,
+        lambda_version: cognito.LambdaVersion | None = None,
     ) -> None:
-        pool.add_trigger(operation, function)
+        pool.add_trigger(operation, function, lambda_version)
         self.functions[operation.operation_name] = function
 
 

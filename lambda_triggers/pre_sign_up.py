@@ -28,16 +28,27 @@ followed by ``_`` (compared case-insensitively, the longest name first); the res
 The handler then looks for native users (not ``EXTERNAL_PROVIDER``) with ListUsers and the
 filter ``email = "<email>"`` (quotes and backslashes escaped; the comparison is exact as Cognito
 applies it), and links only when exactly one enabled native user matches and its
-``email_verified`` is ``true``; if the federated attributes carry ``email_verified=false``, it
-does not link. It calls AdminLinkProviderForUser (Cognito destination, ``Cognito_Subject`` source
-attribute); an "already linked" answer counts as success, so a retried trigger is harmless.
+``email_verified`` is ``true``. The federated side must vouch for its email too: its
+``email_verified`` attribute must be ``true`` (case-insensitive); ``false``, any other value and a
+missing attribute all mean "not linked". Map the provider's claim to ``email_verified`` in the
+identity provider's attribute mapping (the Google, Apple and OIDC defaults of
+``constructs_lib.federation`` do). Only providers listed in
+``LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED`` (each also in ``LINK_TRUSTED_PROVIDERS``) are
+linked without the claim: an enterprise SAML or OIDC IdP you control that sends no such claim but
+only holds addresses your organisation verified. A sign-up that is not linked goes ahead as a new,
+separate user. The link is AdminLinkProviderForUser (Cognito destination, ``Cognito_Subject``
+source attribute); an "already linked" answer counts as success, so a retried trigger is harmless.
 
-Security caveat: linking trusts the provider's claim that the person owns the email address.
+Security caveat: linking hands the native account to whoever controls the federated identity,
+so it trusts the provider's word that this person owns the email address. The handler asks for
+that word explicitly (``email_verified=true``) unless you opted a provider out of it by name.
 List only providers that verify email addresses (Google, Sign in with Apple, an enterprise IdP you
-control); never a provider where users can set an unverified email, or anyone could take over a
-native account by signing in with that address. Cognito also ends the very first federated
-sign-in after a link with an error ("Already found an entry for username"); the next attempt
-signs in as the native user, so apps should retry once.
+control); never a provider where users can set an unverified email. Facebook and Login with
+Amazon never say whether an email is verified, so the constructs refuse them in both lists. An
+opted-out provider is trusted blindly: one account in it with someone else's address takes over
+that person's native account. Cognito also ends the very first federated sign-in after a link
+with an error ("Already found an entry for username"); the next attempt signs in as the native
+user, so apps should retry once.
 
 If the lookup or the link fails, the sign-up is refused with a short message (Cognito retries,
 the user can try again) rather than creating a duplicate, unlinked account.
@@ -51,6 +62,9 @@ Environment variables (read once per Lambda instance):
     LINK_TRUSTED_PROVIDERS: Comma-separated identity provider names (as configured in the user
         pool, e.g. ``Google,SignInWithApple``) whose users may be linked. Default: none, so
         nothing is linked even when linking is on.
+    LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED: Comma-separated names, each also in
+        ``LINK_TRUSTED_PROVIDERS``, whose users are linked even without ``email_verified=true``
+        (providers that send no such claim but whose emails you trust). Default: none.
 
 IAM (only with linking): ``cognito-idp:ListUsers`` and ``cognito-idp:AdminLinkProviderForUser``
 on the user pool. Time budget: two calls, at most 3.5 s including a cold start (see ``_aws``).
@@ -90,6 +104,9 @@ DOMAIN_MESSAGE = "Sign-up is not allowed for this email address."
 EMAIL_REQUIRED_MESSAGE = "An email address is required to sign up."
 LINK_FAILED_MESSAGE = "We could not finish signing you in. Please try again in a moment."
 
+#: Providers named here are linked without ``email_verified=true`` (an explicit, risky opt-in).
+UNVERIFIED_OK_VARIABLE = "LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED"
+
 #: Fragments of the InvalidParameterException messages Cognito returns when the source identity
 #: is already linked (older regions word it as a misleading "Invalid SourceUser ..." message).
 _ALREADY_LINKED_HINTS = ("already linked", "already exists", "may not be passed in as a sourceuser")
@@ -104,6 +121,7 @@ class Settings(_runtime.Record):
         "denied_domains",
         "link_federated",
         "link_providers",
+        "link_providers_without_email_verified",
     )
 
     def __init__(
@@ -114,12 +132,15 @@ class Settings(_runtime.Record):
         auto_confirm_domains: tuple[str, ...] = (),
         link_federated: bool = False,
         link_providers: tuple[str, ...] = (),
+        link_providers_without_email_verified: tuple[str, ...] = (),
     ) -> None:
         self.allowed_domains = allowed_domains
         self.denied_domains = denied_domains
         self.auto_confirm_domains = auto_confirm_domains
         self.link_federated = link_federated
         self.link_providers = link_providers
+        #: Lower-cased, for a case-insensitive comparison with the provider matched by name.
+        self.link_providers_without_email_verified = link_providers_without_email_verified
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -136,15 +157,22 @@ class Settings(_runtime.Record):
                 raise _runtime.ConfigurationError(f"{name} has invalid domains: {bad!r}")
             return values
 
+        trusted = _runtime.env_list(env, "LINK_TRUSTED_PROVIDERS")
+        unverified_ok = tuple(p.lower() for p in _runtime.env_list(env, UNVERIFIED_OK_VARIABLE))
+        strays = sorted(set(unverified_ok) - {p.lower() for p in trusted})
+        if strays:
+            raise _runtime.ConfigurationError(
+                f"{UNVERIFIED_OK_VARIABLE} may only name providers of LINK_TRUSTED_PROVIDERS, "
+                f"got {strays!r}"
+            )
         return cls(
             allowed_domains=domains("ALLOWED_EMAIL_DOMAINS"),
             denied_domains=domains("DENIED_EMAIL_DOMAINS"),
             auto_confirm_domains=domains("AUTO_CONFIRM_EMAIL_DOMAINS"),
             link_federated=_runtime.env_bool(env, "LINK_FEDERATED_TO_EXISTING_USER", False),
             # Longest first, so "Okta_Prod" is tried before "Okta".
-            link_providers=tuple(
-                sorted(_runtime.env_list(env, "LINK_TRUSTED_PROVIDERS"), key=len, reverse=True)
-            ),
+            link_providers=tuple(sorted(trusted, key=len, reverse=True)),
+            link_providers_without_email_verified=unverified_ok,
         )
 
 
@@ -248,6 +276,17 @@ def pick_link_target(users: Iterable[Mapping[str, Any]], federated_user_name: st
     return candidates[0] if len(candidates) == 1 else None
 
 
+def federated_email_trusted(attributes: Mapping[str, Any], provider: str, config: Settings) -> bool:
+    """Tell whether the federated identity's email may be used to link.
+
+    Only ``email_verified == "true"`` (case-insensitive) counts, unless ``provider`` was opted
+    out of the claim by name: a missing claim is not a verified email.
+    """
+    if str(attributes.get("email_verified", "")).strip().lower() == "true":
+        return True
+    return provider.lower() in config.link_providers_without_email_verified
+
+
 def is_already_linked(exc: BaseException) -> bool:
     """Tell whether an AdminLinkProviderForUser error means the link exists already."""
     if _aws.error_code(exc) != "InvalidParameterException":
@@ -280,8 +319,8 @@ def link_to_existing_user(event: Event, config: Settings) -> str | None:
     if not email:
         _runtime.log("info", "link skipped: no email", provider=provider)
         return None
-    if str(attributes.get("email_verified", "")).lower() == "false":
-        _runtime.log("info", "link skipped: provider says email not verified", provider=provider)
+    if not federated_email_trusted(attributes, provider, config):
+        _runtime.log("info", "link skipped: email not verified by provider", provider=provider)
         return None
     pool_id = event["userPoolId"]
     client = _aws.cognito_idp()

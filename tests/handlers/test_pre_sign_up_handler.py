@@ -272,17 +272,85 @@ def test_native_user_with_unverified_email_is_not_linked(
     assert client.links == []
 
 
-def test_provider_saying_email_unverified_is_not_linked(
-    event: LoadEvent, pool: tuple[Any, str], fake_client: Any
+@pytest.mark.parametrize("claim", ["true", "TRUE", "True"])
+def test_provider_saying_email_verified_links(
+    event: LoadEvent, pool: tuple[Any, str], claim: str
 ) -> None:
+    moto_client, pool_id = pool
+    client = LinkingClient(moto_client, [])
+    use(client)
+    ev = federated_event(event, pool_id)
+    ev["request"]["userAttributes"]["email_verified"] = claim
+
+    psu.handler(ev, None)
+
+    assert [link["DestinationUser"]["ProviderAttributeValue"] for link in client.links] == ["jane"]
+
+
+@pytest.mark.parametrize("claim", ["false", "FALSE", "", "yes", "1", None], ids=repr)
+def test_federated_email_not_vouched_for_is_not_linked_and_signs_up_as_a_new_user(
+    event: LoadEvent, pool: tuple[Any, str], fake_client: Any, claim: str | None
+) -> None:
+    """A missing ``email_verified`` (``None`` here) is not a verified email."""
     client = fake_client(list_users=[AssertionError("no lookup")])
     use(client)
     ev = federated_event(event, pool[1])
-    ev["request"]["userAttributes"]["email_verified"] = "false"
+    if claim is None:
+        del ev["request"]["userAttributes"]["email_verified"]
+    else:
+        ev["request"]["userAttributes"]["email_verified"] = claim
+
+    result = psu.handler(ev, None)
+
+    assert client.calls == []
+    # The sign-up goes ahead untouched: Cognito creates a separate federated user.
+    assert result["response"] == {
+        "autoConfirmUser": False,
+        "autoVerifyEmail": False,
+        "autoVerifyPhone": False,
+    }
+
+
+@pytest.mark.parametrize("opt_in", ["Google", "google", "Okta,GOOGLE"])
+def test_provider_opted_in_links_without_the_claim(
+    event: LoadEvent, pool: tuple[Any, str], monkeypatch: pytest.MonkeyPatch, opt_in: str
+) -> None:
+    monkeypatch.setenv("LINK_TRUSTED_PROVIDERS", "Google,Okta")
+    monkeypatch.setenv("LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED", opt_in)
+    moto_client, pool_id = pool
+    client = LinkingClient(moto_client, [])
+    use(client)
+    ev = federated_event(event, pool_id)
+    del ev["request"]["userAttributes"]["email_verified"]
+
+    psu.handler(ev, None)
+
+    assert [link["SourceUser"]["ProviderName"] for link in client.links] == ["Google"]
+
+
+def test_opting_in_another_provider_does_not_relax_this_one(
+    event: LoadEvent, pool: tuple[Any, str], monkeypatch: pytest.MonkeyPatch, fake_client: Any
+) -> None:
+    monkeypatch.setenv("LINK_TRUSTED_PROVIDERS", "Google,Okta")
+    monkeypatch.setenv("LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED", "Okta")
+    client = fake_client(list_users=[AssertionError("no lookup")])
+    use(client)
+    ev = federated_event(event, pool[1])
+    del ev["request"]["userAttributes"]["email_verified"]
 
     psu.handler(ev, None)
 
     assert client.calls == []
+
+
+def test_opt_in_for_a_provider_not_trusted_for_linking_is_a_configuration_error() -> None:
+    with pytest.raises(_runtime.ConfigurationError, match=r"only name providers of .*\['okta'\]"):
+        psu.Settings.from_env(
+            {
+                "LINK_TRUSTED_PROVIDERS": "Google",
+                "LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED": "Okta",
+            }
+        )
 
 
 def test_untrusted_provider_is_not_linked(

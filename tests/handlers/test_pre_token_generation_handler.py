@@ -440,24 +440,7 @@ def test_throttling_through_a_stubbed_botocore_client_is_retried_once(
     assert pauses == [_aws.RETRY_PAUSE_SECONDS]
 
 
-def test_the_time_budget_read_from_the_client_config_ends_well_inside_five_seconds() -> None:
-    config = _aws._boto3_client("dynamodb").meta.config
-
-    assert config.connect_timeout == _aws.CONNECT_TIMEOUT_SECONDS
-    assert config.read_timeout == _aws.READ_TIMEOUT_SECONDS
-    assert config.retries == {"total_max_attempts": 1, "mode": "standard"}
-    one_call = _aws.worst_case_seconds(1, config)
-    two_calls = _aws.worst_case_seconds(2, config)
-    assert one_call == pytest.approx(0.6 + 2 * (0.2 + 0.5) + 0.05)
-    assert one_call < 2.5  # pre token generation: one GetItem
-    assert two_calls < 4.0 < _aws.COGNITO_TRIGGER_LIMIT_SECONDS  # linking, post confirmation
-
-
-def test_a_config_that_lets_botocore_retry_is_refused_by_the_budget() -> None:
-    from botocore.config import Config
-
-    with pytest.raises(ValueError, match="botocore retries"):
-        _aws.worst_case_seconds(1, Config(retries={"total_max_attempts": 3, "mode": "standard"}))
+# The time budget, measured against a silent server: test_time_budget.py.
 
 
 # --- configuration --------------------------------------------------------------------------

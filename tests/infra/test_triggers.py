@@ -6,13 +6,14 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from aws_cdk import Duration, Stack
+from aws_cdk import CfnParameter, Duration, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Match, Template
 
 from constructs_lib import CognitoAuth, ConfigurationError, Group, UserPoolSettings
 from constructs_lib.triggers import (
+    NEVER_LINKABLE_PROVIDERS,
     ClaimsTable,
     CustomMessages,
     MessageTemplate,
@@ -269,6 +270,41 @@ def test_the_asset_is_the_handler_folder() -> None:
             "link_federated_to_existing_user=True needs link_trusted_providers",
         ),
         (
+            Triggers(
+                pre_sign_up=PreSignUp(
+                    link_federated_to_existing_user=True,
+                    link_trusted_providers=["Google", "Facebook"],
+                )
+            ),
+            {},
+            "triggers.pre_sign_up link_trusted_providers may not name ['Facebook']: Facebook and "
+            "Login with Amazon never say whether an email address is verified",
+        ),
+        (
+            Triggers(
+                pre_sign_up=PreSignUp(
+                    link_federated_to_existing_user=True,
+                    link_trusted_providers=["Google", "loginwithamazon"],
+                    link_providers_trusted_without_email_verified=["loginwithamazon"],
+                )
+            ),
+            {},
+            "triggers.pre_sign_up link_providers_trusted_without_email_verified may not name "
+            "['loginwithamazon']",
+        ),
+        (
+            Triggers(
+                pre_sign_up=PreSignUp(
+                    link_federated_to_existing_user=True,
+                    link_trusted_providers=["Google"],
+                    link_providers_trusted_without_email_verified=["CorpSaml"],
+                )
+            ),
+            {},
+            "triggers.pre_sign_up link_providers_trusted_without_email_verified may only name "
+            "providers of link_trusted_providers, got ['CorpSaml'] (trusted: ['Google'])",
+        ),
+        (
             Triggers(pre_sign_up=PreSignUp(allowed_email_domains=["user@example.com"])),
             {},
             "triggers.pre_sign_up: ALLOWED_EMAIL_DOMAINS has invalid domains: ['user@example.com']",
@@ -301,6 +337,128 @@ def test_fails_when_a_trigger_setting_is_refused(
     with pytest.raises(ConfigurationError, match=re.escape(message)):
         auth_with(stack, triggers, **settings)
     assert stack.node.try_find_child("Auth") is None
+
+
+def test_each_refused_pre_sign_up_setting_is_reported_once(stack: Stack) -> None:
+    settings = PreSignUp(
+        link_federated_to_existing_user=True,
+        link_trusted_providers=["Facebook"],
+        link_providers_trusted_without_email_verified=["CorpSaml"],
+    )
+    with pytest.raises(ConfigurationError) as raised:
+        auth_with(stack, Triggers(pre_sign_up=settings))
+    message = str(raised.value)
+    assert message.count("may not name ['Facebook']") == 1
+    assert message.count("CorpSaml") == 1  # not repeated by the handler's own parser
+
+
+def test_does_not_fail_when_a_trusted_provider_name_is_a_token(stack: Stack) -> None:
+    name = CfnParameter(stack, "ProviderName").value_as_string
+    template = auth_with(
+        stack,
+        Triggers(
+            pre_sign_up=PreSignUp(
+                link_federated_to_existing_user=True,
+                link_trusted_providers=[name],
+                link_providers_trusted_without_email_verified=["CorpSaml"],
+            )
+        ),
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Environment": {
+                "Variables": {"LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED": "CorpSaml"}
+            }
+        },
+    )
+
+
+def test_the_refused_provider_names_are_cognitos() -> None:
+    assert (
+        cognito.UserPoolClientIdentityProvider.FACEBOOK.name,
+        cognito.UserPoolClientIdentityProvider.AMAZON.name,
+    ) == NEVER_LINKABLE_PROVIDERS
+
+
+def test_providers_trusted_without_email_verified_reach_the_handler(stack: Stack) -> None:
+    template = auth_with(
+        stack,
+        Triggers(
+            pre_sign_up=PreSignUp(
+                link_federated_to_existing_user=True,
+                link_trusted_providers=["Google", "CorpSaml"],
+                link_providers_trusted_without_email_verified=["CorpSaml"],
+            )
+        ),
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Handler": "pre_sign_up.handler",
+            "Environment": {
+                "Variables": {
+                    "LINK_FEDERATED_TO_EXISTING_USER": "true",
+                    "LINK_TRUSTED_PROVIDERS": "Google,CorpSaml",
+                    "LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED": "CorpSaml",
+                }
+            },
+        },
+    )
+
+
+def test_no_opt_in_variable_by_default(stack: Stack) -> None:
+    template = auth_with(
+        stack,
+        Triggers(
+            pre_sign_up=PreSignUp(
+                link_federated_to_existing_user=True, link_trusted_providers=["Google"]
+            )
+        ),
+    )
+    (variables,) = [
+        f["Environment"]["Variables"]  # type: ignore[index]
+        for f in functions(template)
+        if f["Handler"] == "pre_sign_up.handler"
+    ]
+    assert "LINK_PROVIDERS_TRUSTED_WITHOUT_EMAIL_VERIFIED" not in variables
+
+
+def test_functions_are_keyed_by_cognito_operation_name(stack: Stack) -> None:
+    own = lambda_.Function.from_function_arn(
+        stack, "Own", "arn:aws:lambda:eu-west-1:123456789012:function:pre-auth"
+    )
+    triggers = UserPoolTriggers(
+        stack,
+        "Triggers",
+        user_pool=cognito.UserPool(stack, "Pool"),
+        triggers=Triggers(
+            pre_token_generation=PreTokenGeneration(),
+            pre_sign_up=PreSignUp(),
+            post_confirmation=PostConfirmation(),
+            custom_message=CustomMessages(messages={}),
+            own={cognito.UserPoolOperation.PRE_AUTHENTICATION: own},
+        ),
+    )
+    assert set(triggers.functions) == {
+        "preTokenGenerationConfig",
+        "preSignUp",
+        "postConfirmation",
+        "customMessage",
+        "preAuthentication",
+    }
+    assert triggers.functions["preAuthentication"] is own
+    template = Template.from_stack(stack)
+    # Each key is the LambdaConfig entry its function is wired to.
+    config = template.find_resources("AWS::Cognito::UserPool")
+    (pool,) = config.values()
+    lambda_config = pool["Properties"]["LambdaConfig"]
+    assert {key[0].lower() + key[1:] for key in lambda_config} >= set(triggers.functions)
+    token_fn = triggers.functions["preTokenGenerationConfig"]
+    assert (
+        stack.resolve(token_fn.function_arn)
+        == lambda_config["PreTokenGenerationConfig"]["LambdaArn"]
+    )
 
 
 def test_fails_when_an_own_function_and_a_bundled_trigger_share_an_operation(stack: Stack) -> None:
