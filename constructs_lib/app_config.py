@@ -553,6 +553,9 @@ def _pre_sign_up(section: _Reader) -> PreSignUp:
         auto_confirm_email_domains=section.list_of_text("auto_confirm_email_domains") or (),
         link_federated_to_existing_user=bool(section.flag("link_federated_to_existing_user")),
         link_trusted_providers=section.list_of_text("link_trusted_providers") or (),
+        link_providers_trusted_without_email_verified=(
+            section.list_of_text("link_providers_trusted_without_email_verified") or ()
+        ),
     )
 
 

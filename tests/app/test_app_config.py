@@ -179,7 +179,12 @@ def test_triggers_section_is_translated() -> None:
                     "cache_ttl_seconds": 30,
                     "suppress_claims": ["phone_number"],
                 },
-                "pre_sign_up": {"allowed_email_domains": ["example.com", ".example.com"]},
+                "pre_sign_up": {
+                    "allowed_email_domains": ["example.com", ".example.com"],
+                    "link_federated_to_existing_user": True,
+                    "link_trusted_providers": ["Google", "CorporateSSO"],
+                    "link_providers_trusted_without_email_verified": ["CorporateSSO"],
+                },
                 "post_confirmation": {"default_group": "users", "profile_table": False},
                 "custom_message": {
                     "app_name": "Example",
@@ -198,6 +203,10 @@ def test_triggers_section_is_translated() -> None:
     assert list(token.suppress_claims) == ["phone_number"]
     assert triggers.pre_sign_up is not None
     assert list(triggers.pre_sign_up.allowed_email_domains) == ["example.com", ".example.com"]
+    assert triggers.pre_sign_up.link_federated_to_existing_user is True
+    assert list(triggers.pre_sign_up.link_providers_trusted_without_email_verified) == [
+        "CorporateSSO"
+    ]
     assert triggers.post_confirmation is not None and triggers.profile_table is False
     assert triggers.custom_message is not None
     signup = triggers.custom_message.messages["CustomMessage_SignUp"]
