@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -167,10 +167,6 @@ class IdentityPoolSettings:
     amazon: identitypool.IdentityPoolAmazonLoginProvider | None = None
     open_id_connect_providers: Sequence[iam.IOpenIdConnectProvider] | None = None
     saml_providers: Sequence[iam.ISamlProvider] | None = None
-
-    def given(self) -> list[str]:
-        """The names of the fields set to something other than ``None``."""
-        return [f.name for f in fields(self) if getattr(self, f.name) is not None]
 
     @property
     def guests_allowed(self) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Annotations, RemovalPolicy, Stack
@@ -115,10 +115,6 @@ class UserFilesSettings:
         "cors_allowed_origins",
         "removal_policy",
     )
-
-    def given(self) -> list[str]:
-        """The names of the fields set to something other than ``None``."""
-        return [f.name for f in fields(self) if getattr(self, f.name) is not None]
 
     @property
     def effective_owner(self) -> FileOwner:
