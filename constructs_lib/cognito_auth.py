@@ -55,7 +55,8 @@ class CognitoAuth(Construct):
 
     With no arguments it defines a secure user pool (see README, "Default settings") and nothing
     that costs extra or opens access. The constructor reads as a recipe: judge every argument,
-    then define the pool.
+    then define the pool, its triggers, identity providers, clients and domain, the identity
+    pool and the per-user files.
 
     Args:
         scope: The parent construct.
@@ -130,17 +131,9 @@ class CognitoAuth(Construct):
             stack=Stack.of(scope),
             problems=problems,
         )
-        plan = _feature_plan_of(user_pool, existing_user_pool)
-        if (
-            domain is not None
-            and plan == cognito.FeaturePlan.LITE
-            and domain.effective_managed_login_version
-            == cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN
-        ):
-            problems.add(
-                "domain uses managed login, which needs feature_plan ESSENTIALS or PLUS, got "
-                "LITE; pass managed_login_version=ManagedLoginVersion.CLASSIC_HOSTED_UI to "
-                "HostedUiDomain, or choose another plan"
+        if domain is not None:
+            _managed_login_plan_problems(
+                domain, _feature_plan_of(user_pool, existing_user_pool), problems
             )
         if identity_providers:
             self._federation_problems(
@@ -396,6 +389,21 @@ class CognitoAuth(Construct):
     def jwks_url(self) -> str:
         """The URL of the JSON Web Key Set that signs the pool's tokens."""
         return f"{self.issuer_url}/.well-known/jwks.json"
+
+
+def _managed_login_plan_problems(
+    domain: HostedUiDomain, plan: cognito.FeaturePlan | None, problems: Problems
+) -> None:
+    """Managed login (v2) exists on the ESSENTIALS and PLUS plans only."""
+    managed = (
+        domain.effective_managed_login_version == cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN
+    )
+    if managed and plan == cognito.FeaturePlan.LITE:
+        problems.add(
+            "domain uses managed login, which needs feature_plan ESSENTIALS or PLUS, got "
+            "LITE; pass managed_login_version=ManagedLoginVersion.CLASSIC_HOSTED_UI to "
+            "HostedUiDomain, or choose another plan"
+        )
 
 
 def _feature_plan_of(
