@@ -29,6 +29,7 @@ $(NODE_STAMP): package.json package-lock.json
 synth: setup
 	npx cdk synth --quiet --output cdk.out
 	$(BIN)/python -m constructs_lib.summary cdk.out
+	$(BIN)/cognito-auth cost cdk.out --mau 10000,100000
 
 ## test: lint, type-check, then the whole test suite.
 test: setup lint typecheck unit
