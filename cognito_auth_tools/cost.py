@@ -197,6 +197,13 @@ def parse_pricing(data: object, *, name: str = "<pricing>") -> Pricing:
     )
 
 
+def _shown(value: Any) -> str:
+    """A value from a pricing file as the file spells it (numbers are read as Decimal)."""
+    if isinstance(value, Decimal):
+        return str(value)
+    return repr(value)
+
+
 class _Reader:
     """Typed access to pricing JSON that names the key of every problem."""
 
@@ -214,25 +221,25 @@ class _Reader:
 
     def object(self, value: Any, key: str) -> dict[str, Any]:
         if not isinstance(value, dict):
-            raise self.fail(key, f"must be a JSON object, got {value!r}")
+            raise self.fail(key, f"must be a JSON object, got {_shown(value)}")
         return value
 
     def text(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not value:
-            raise self.fail(key, f"must be a non-empty string, got {value!r}")
+            raise self.fail(key, f"must be a non-empty string, got {_shown(value)}")
         return value
 
     def choice(self, value: Any, key: str, allowed: Sequence[str]) -> str:
         if value not in allowed:
-            raise self.fail(key, f"must be one of {', '.join(allowed)}, got {value!r}")
+            raise self.fail(key, f"must be one of {', '.join(allowed)}, got {_shown(value)}")
         return str(value)
 
     def amount(self, value: Any, key: str) -> Decimal:
         if isinstance(value, bool) or not isinstance(value, (Decimal, int, float)):
-            raise self.fail(key, f"must be a number >= 0, got {value!r}")
+            raise self.fail(key, f"must be a number >= 0, got {_shown(value)}")
         number = Decimal(str(value))
         if number < 0:
-            raise self.fail(key, f"must be a number >= 0, got {value!r}")
+            raise self.fail(key, f"must be a number >= 0, got {_shown(value)}")
         return number
 
     def number(self, obj: Mapping[str, Any], key: str, parent: str) -> Decimal:
@@ -240,7 +247,7 @@ class _Reader:
 
     def tiers(self, value: Any, key: str) -> tuple[Tier, ...]:
         if not isinstance(value, list) or not value:
-            raise self.fail(key, f"must be a non-empty list of tiers, got {value!r}")
+            raise self.fail(key, f"must be a non-empty list of tiers, got {_shown(value)}")
         tiers: list[Tier] = []
         previous = -1
         for index, item in enumerate(value):
@@ -262,7 +269,8 @@ class _Reader:
             ):
                 raise self.fail(
                     f"{where}.up_to",
-                    f"must be a whole number above the previous tier's ({previous}), got {up_to!r}",
+                    f"must be a whole number above the previous tier's ({previous}), "
+                    f"got {_shown(up_to)}",
                 )
             previous = int(up_to)
             tiers.append(Tier(up_to=previous, per_unit=per_unit))
