@@ -737,10 +737,19 @@ def _lines(found: Inventory, usage: Usage, pricing: Pricing) -> tuple[list[LineI
     if protected:
         quantity = sum(mau_shares[i] for i in protected)
         names = ", ".join(f"{pools[i].name} ({pools[i].threat_protection})" for i in protected)
-        label = "threat protection MAU"
         if all(t.per_unit == 0 for t in pricing.threat_protection_mau):
-            label = "threat protection MAU (included in the plan price)"
-        lines.extend(_tier_lines(label, quantity, pricing.threat_protection_mau, names))
+            lines.append(
+                LineItem(
+                    what=f"threat protection MAU, {names}, included in the plan price",
+                    quantity=Decimal(quantity),
+                    unit_price=_ZERO,
+                    amount=_ZERO,
+                )
+            )
+        else:
+            lines.extend(
+                _tier_lines("threat protection MAU", quantity, pricing.threat_protection_mau, names)
+            )
 
     for index, pool in enumerate(pools):
         for replica in pool.replicas:
