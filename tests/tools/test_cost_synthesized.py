@@ -83,6 +83,9 @@ def test_example_app_at_100000_mau_matches_a_hand_calculation(
         "ESSENTIALS": pytest.approx(paid),
         "PLUS": pytest.approx(100_000 * tier_price(PRICING["mau"]["PLUS"], 0)),
     }
+    # The README's small example: inside the free tier, PLUS would cost 5,000 x 0.02.
+    small = cost_json(capsys, str(outdir), "--mau", "5000")
+    assert (small["total"], small["plans"]["PLUS"]) == (0, pytest.approx(100))
     # The folder form (what `make synth` runs) reads the same templates through manifest.json.
     assert cost_json(capsys, str(outdir), "--mau", "100000") == document
 

@@ -490,3 +490,66 @@ def test_cli_refuses_a_mau_that_is_not_a_number(
         main(["cost", str(file), "--mau", "ten"])
     assert raised.value.code == 2
     assert "expected whole numbers >= 0 separated by commas, got 'ten'" in capsys.readouterr().err
+
+
+# --- the README's worked examples ----------------------------------------------------------
+
+
+def readme_example(size: str) -> tuple[dict[str, Any], Usage]:
+    saml = resource(
+        "AWS::Cognito::UserPoolIdentityProvider",
+        UserPoolId=POOL_REF,
+        ProviderName="CorporateSSO",
+        ProviderType="SAML",
+    )
+    acl = resource("AWS::WAFv2::WebACL", Name="auth", Rules=[{}, {}, {}])
+    board = resource("AWS::CloudWatch::Dashboard")
+    if size == "medium":
+        alarms = {f"Alarm{i}": resource("AWS::CloudWatch::Alarm") for i in range(4)}
+        tmpl = template(Pool=pool(), Saml=saml, Acl=acl, Board=board, **alarms)
+        return tmpl, Usage(mau=50_000, federated_mau=2_000, waf_requests=5_000_000)
+    machines = {
+        name: resource(
+            "AWS::Cognito::UserPoolClient",
+            UserPoolId=POOL_REF,
+            ClientName=name,
+            AllowedOAuthFlows=["client_credentials"],
+        )
+        for name in ("reports", "billing")
+    }
+    alarms = {f"Alarm{i}": resource("AWS::CloudWatch::Alarm") for i in range(8)}
+    tmpl = template(
+        Pool=pool(UserPoolTier="PLUS", UserPoolAddOns={"AdvancedSecurityMode": "ENFORCED"}),
+        Saml=saml,
+        Replica=resource(
+            "AWS::Cognito::UserPoolReplica", UserPoolId=POOL_REF, RegionName="us-west-2"
+        ),
+        Acl=acl,
+        Board=board,
+        **machines,
+        **alarms,
+    )
+    usage = Usage(
+        mau=500_000, federated_mau=20_000, m2m_token_requests=1_000_000, waf_requests=50_000_000
+    )
+    return tmpl, usage
+
+
+@pytest.mark.parametrize(
+    ("size", "total", "plans", "older"),
+    [
+        ("medium", "613.65", ("252.65", "613.65", "1003.65"), "252.65"),
+        ("large", "15203.05", ("4846.05", "11903.05", "15203.05"), "29846.05"),
+    ],
+)
+def test_the_readme_worked_examples(
+    size: str, total: str, plans: tuple[str, str, str], older: str
+) -> None:
+    tmpl, usage = readme_example(size)
+    result = estimate_cost([("t.json", tmpl)], usage, load_pricing())
+    assert result.total == Decimal(total)
+    assert tuple(result.plans[plan].total for plan in ("LITE", "ESSENTIALS", "PLUS")) == tuple(
+        Decimal(p) for p in plans
+    )
+    old = estimate_cost([("t.json", tmpl)], usage, load_pricing("aws-2024-mau-tiers"))
+    assert old.total == Decimal(older)
