@@ -486,38 +486,43 @@ def _pool_ref(value: Any) -> str | None:
 
 def inventory(templates: Iterable[tuple[str, Mapping[str, Any]]]) -> Inventory:
     """What the templates define that Cognito, WAF and CloudWatch bill for."""
-    pools: dict[str, dict[str, Any]] = {}
-    attachments: list[tuple[str, Any, str]] = []  # (kind, UserPoolId, description)
+    # Logical IDs are unique within one template only: pools are keyed by (file, logical ID).
+    pools: dict[tuple[str, str], dict[str, Any]] = {}
+    attachments: list[tuple[str, str, Any, str]] = []  # (file, kind, UserPoolId, description)
     web_acls: list[WebAcl] = []
     alarm_metrics = dashboards = 0
     notes: list[str] = []
-    for _file, template in templates:
+    for file, template in templates:
         for logical_id, props in _resources(template, "AWS::Cognito::UserPool"):
-            pools[logical_id] = _pool_facts(logical_id, props, notes)
+            pools[(file, logical_id)] = _pool_facts(logical_id, props, notes)
         for logical_id, props in _resources(template, "AWS::Cognito::UserPoolIdentityProvider"):
             provider_type = _literal(props.get("ProviderType"))
             if provider_type in FEDERATED_PROVIDER_TYPES:
                 name = _literal(props.get("ProviderName")) or logical_id
                 attachments.append(
-                    ("federated", props.get("UserPoolId"), f"{provider_type} {name}")
+                    (file, "federated", props.get("UserPoolId"), f"{provider_type} {name}")
                 )
         for logical_id, props in _resources(template, "AWS::Cognito::UserPoolClient"):
             flows = props.get("AllowedOAuthFlows")
             if isinstance(flows, list) and "client_credentials" in flows:
                 name = _literal(props.get("ClientName")) or logical_id
-                attachments.append(("m2m", props.get("UserPoolId"), name))
+                attachments.append((file, "m2m", props.get("UserPoolId"), name))
         for logical_id, props in _resources(template, "AWS::Cognito::UserPoolReplica"):
             region = _literal(props.get("RegionName")) or "a Region set at deploy"
-            attachments.append(("replica", props.get("UserPoolId"), f"{logical_id} in {region}"))
+            attachments.append(
+                (file, "replica", props.get("UserPoolId"), f"{logical_id} in {region}")
+            )
         for _id, props in _resources(template, "AWS::Cognito::LogDeliveryConfiguration"):
             for config in _list(props.get("LogConfigurations")):
                 if isinstance(config, dict) and config.get("EventSource") == "userAuthEvents":
-                    attachments.append(("plus", props.get("UserPoolId"), "auth event log export"))
+                    attachments.append(
+                        (file, "plus", props.get("UserPoolId"), "auth event log export")
+                    )
         for _id, props in _resources(template, "AWS::Cognito::ManagedLoginBranding"):
-            attachments.append(("essentials", props.get("UserPoolId"), "managed login"))
+            attachments.append((file, "essentials", props.get("UserPoolId"), "managed login"))
         for _id, props in _resources(template, "AWS::Cognito::UserPoolDomain"):
             if props.get("ManagedLoginVersion") == 2:
-                attachments.append(("essentials", props.get("UserPoolId"), "managed login"))
+                attachments.append((file, "essentials", props.get("UserPoolId"), "managed login"))
         for logical_id, props in _resources(template, "AWS::WAFv2::WebACL"):
             rules = props.get("Rules", [])
             count = len(rules) if isinstance(rules, list) else None
@@ -528,16 +533,16 @@ def inventory(templates: Iterable[tuple[str, Mapping[str, Any]]]) -> Inventory:
             # An alarm is billed per metric it evaluates: metric math alarms list several.
             metrics = props.get("Metrics")
             if isinstance(metrics, list) and metrics:
-                alarm_metrics += sum(
-                    1 for m in metrics if isinstance(m, dict) and "MetricStat" in m
+                alarm_metrics += max(
+                    1, sum(1 for m in metrics if isinstance(m, dict) and "MetricStat" in m)
                 )
             else:
                 alarm_metrics += 1
         dashboards += sum(1 for _ in _resources(template, "AWS::CloudWatch::Dashboard"))
 
     orphans: list[str] = []
-    for kind, pool_id, description in attachments:
-        target = _pool_ref(pool_id)
+    for file, kind, pool_id, description in attachments:
+        target = (file, _pool_ref(pool_id) or "")
         if target not in pools and len(pools) == 1:
             target = next(iter(pools))  # an imported or computed id: the only pool there is
         if target not in pools:
@@ -555,7 +560,7 @@ def inventory(templates: Iterable[tuple[str, Mapping[str, Any]]]) -> Inventory:
     return Inventory(
         pools=tuple(
             UserPool(
-                name=name,
+                name=_pool_name(key, pools),
                 plan=facts["plan"],
                 threat_protection=facts["threat_protection"],
                 federated_providers=tuple(facts["federated_providers"]),
@@ -564,7 +569,7 @@ def inventory(templates: Iterable[tuple[str, Mapping[str, Any]]]) -> Inventory:
                 essentials_features=tuple(dict.fromkeys(facts["essentials_features"])),
                 plus_features=tuple(dict.fromkeys(facts["plus_features"])),
             )
-            for name, facts in pools.items()
+            for key, facts in pools.items()
         ),
         orphans=tuple(orphans),
         web_acls=tuple(web_acls),
@@ -572,6 +577,14 @@ def inventory(templates: Iterable[tuple[str, Mapping[str, Any]]]) -> Inventory:
         dashboards=dashboards,
         notes=tuple(notes),
     )
+
+
+def _pool_name(key: tuple[str, str], pools: Mapping[tuple[str, str], Any]) -> str:
+    """The pool's logical ID, with its template's name when another template has the same ID."""
+    file, logical_id = key
+    if sum(1 for _file, other in pools if other == logical_id) == 1:
+        return logical_id
+    return f"{Path(file).name.removesuffix('.template.json')}/{logical_id}"
 
 
 def _list(value: Any) -> list[Any]:

@@ -553,3 +553,42 @@ def test_the_readme_worked_examples(
     )
     old = estimate_cost([("t.json", tmpl)], usage, load_pricing("aws-2024-mau-tiers"))
     assert old.total == Decimal(older)
+
+
+def test_pools_with_the_same_logical_id_in_two_stacks_are_two_pools() -> None:
+    saml = resource(
+        "AWS::Cognito::UserPoolIdentityProvider",
+        UserPoolId=POOL_REF,
+        ProviderName="Corp",
+        ProviderType="SAML",
+    )
+    found = inventory(
+        [
+            ("out/Eu.template.json", template(Pool=pool(), Saml=saml)),
+            ("out/Us.template.json", template(Pool=pool(UserPoolTier="PLUS"))),
+        ]
+    )
+    assert [(p.name, p.plan, p.federated_providers) for p in found.pools] == [
+        ("Eu/Pool", "ESSENTIALS", ("SAML Corp",)),
+        ("Us/Pool", "PLUS", ()),
+    ]
+
+
+def test_a_replica_in_another_stack_belongs_to_the_only_pool() -> None:
+    replica = resource(
+        "AWS::Cognito::UserPoolReplica",
+        UserPoolId={"Fn::ImportValue": "Primary:PoolId"},
+        RegionName="eu-central-1",
+    )
+    found = inventory(
+        [
+            ("Primary.template.json", template(Pool=pool())),
+            ("Replica.template.json", template(Replica=replica)),
+        ]
+    )
+    assert found.pools[0].replicas == ("Replica in eu-central-1",)
+
+
+def test_an_alarm_on_a_query_alone_still_counts_once() -> None:
+    alarm = resource("AWS::CloudWatch::Alarm", Metrics=[{"Id": "q", "Expression": "SELECT 1"}])
+    assert inventory([("t.json", template(Alarm=alarm))]).alarm_metrics == 1
