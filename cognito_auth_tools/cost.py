@@ -587,6 +587,10 @@ def _pool_name(key: tuple[str, str], pools: Mapping[tuple[str, str], Any]) -> st
     return f"{Path(file).name.removesuffix('.template.json')}/{logical_id}"
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -607,14 +611,17 @@ def _pool_facts(logical_id: str, props: Mapping[str, Any], notes: list[str]) -> 
     mfas = props.get("EnabledMfas")
     if isinstance(mfas, list) and "EMAIL_OTP" in mfas:
         essentials.append("email MFA")
-    factors = (props.get("Policies") or {}).get("SignInPolicy", {}).get("AllowedFirstAuthFactors")
+    policies = _dict(props.get("Policies"))
+    factors = _dict(policies.get("SignInPolicy")).get("AllowedFirstAuthFactors")
     if isinstance(factors, list) and any(f != "PASSWORD" for f in factors):
         essentials.append("passwordless sign-in")
-    if (props.get("Policies") or {}).get("PasswordPolicy", {}).get("PasswordHistorySize"):
+    if _dict(policies.get("PasswordPolicy")).get("PasswordHistorySize"):
         essentials.append("password reuse prevention")
-    token_config = (props.get("LambdaConfig") or {}).get("PreTokenGenerationConfig")
-    if isinstance(token_config, dict) and token_config.get("LambdaVersion") in ("V2_0", "V3_0"):
-        essentials.append(f"access token customization ({token_config['LambdaVersion']} trigger)")
+    version = _dict(_dict(props.get("LambdaConfig")).get("PreTokenGenerationConfig")).get(
+        "LambdaVersion"
+    )
+    if version in ("V2_0", "V3_0"):
+        essentials.append(f"access token customization ({version} trigger)")
     return {
         "plan": plan,
         "threat_protection": threat,
@@ -921,8 +928,9 @@ def render_curve(estimates: Sequence[CostEstimate], found: Inventory) -> str:
             + "".join(f"  {_money(estimate.plans[plan].total):>12}" for plan in PLANS)
         )
     losses = {plan: estimates[0].plans[plan].loses for plan in PLANS}
+    whose = "the user pool" if len(found.pools) == 1 else "the user pools"
     rows.extend(
-        f"  on {plan}, the pools would lose: {', '.join(lost)}"
+        f"  on {plan}, {whose} would lose: {', '.join(lost)}"
         for plan, lost in losses.items()
         if lost
     )

@@ -592,3 +592,20 @@ def test_a_replica_in_another_stack_belongs_to_the_only_pool() -> None:
 def test_an_alarm_on_a_query_alone_still_counts_once() -> None:
     alarm = resource("AWS::CloudWatch::Alarm", Metrics=[{"Id": "q", "Expression": "SELECT 1"}])
     assert inventory([("t.json", template(Alarm=alarm))]).alarm_metrics == 1
+
+
+def test_does_not_fail_when_pool_properties_are_tokens() -> None:
+    tmpl = template(
+        Pool=pool(
+            Policies={"Fn::If": ["Strict", {}, {}]},
+            EnabledMfas={"Ref": "Mfas"},
+            LambdaConfig={"Fn::If": ["Triggers", {}, {"Ref": "AWS::NoValue"}]},
+            UserPoolAddOns={"AdvancedSecurityMode": {"Ref": "Mode"}},
+        )
+    )
+    [found] = inventory([("t.json", tmpl)]).pools
+    assert (found.plan, found.threat_protection, found.essentials_features) == (
+        "ESSENTIALS",
+        "set at deploy",
+        (),
+    )
