@@ -998,6 +998,11 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.json and len(args.mau) != 1:
             raise UsageError("--json takes one --mau value; the cost curve is printed as text")
+        if args.federated_mau > min(args.mau):
+            raise UsageError(
+                f"--federated-mau {args.federated_mau} counts users that are part of --mau, "
+                f"so it cannot exceed it (got --mau {min(args.mau)})"
+            )
         pricing = load_pricing(args.pricing)
         found = inventory(load_templates(args.templates))
         estimates = [

@@ -469,7 +469,11 @@ def test_the_older_model_is_named_by_the_pricing_option(
     ("args", "message"),
     [
         (["--mau", "10,20", "--json"], "--json takes one --mau value"),
-        (["--mau", "100", "--federated-mau", "200"], "federated_mau (200) is part of mau"),
+        (
+            ["--mau", "100,1000", "--federated-mau", "200"],
+            "--federated-mau 200 counts users that are part of --mau, so it cannot exceed it "
+            "(got --mau 100)",
+        ),
     ],
 )
 def test_cli_fails_with_one_line_and_exit_2(
