@@ -539,6 +539,8 @@ def inventory(templates: Iterable[tuple[str, Mapping[str, Any]]]) -> Inventory:
             else:
                 alarm_metrics += 1
         dashboards += sum(1 for _ in _resources(template, "AWS::CloudWatch::Dashboard"))
+        for logical_id, _props in _resources(template, "AWS::CloudWatch::CompositeAlarm"):
+            notes.append(f"composite alarm {logical_id}: not priced (no price in the file)")
 
     orphans: list[str] = []
     for file, kind, pool_id, description in attachments:

@@ -613,3 +613,12 @@ def test_does_not_fail_when_pool_properties_are_tokens() -> None:
         "set at deploy",
         (),
     )
+
+
+def test_a_composite_alarm_is_named_as_not_priced() -> None:
+    tmpl = template(Any=resource("AWS::CloudWatch::CompositeAlarm", AlarmRule="ALARM(a)"))
+    result = estimate(tmpl, mau=0)
+    assert (result.lines, result.notes) == (
+        (),
+        ("composite alarm Any: not priced (no price in the file)",),
+    )
