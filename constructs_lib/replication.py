@@ -55,7 +55,7 @@ from constructs_lib.triggers import (
     Triggers,
 )
 from constructs_lib.user_pool import SecureUserPool, SesEmail
-from constructs_lib.validation import Problems, acknowledge, is_token
+from constructs_lib.validation import Problems, is_token
 
 #: A commercial, GovCloud or other partition Region name: ``us-west-2``, ``us-gov-west-1``.
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
@@ -317,7 +317,7 @@ class UserPoolReplication(Construct):
         )
         replicas_stack = self._sibling("Replicas", stack.region, "The Cognito user pool replicas")
         for key_stack in key_stacks:
-            replicas_stack.add_stack_dependency(key_stack, "the key must exist where the replica goes")
+            replicas_stack.add_stack_dependency(key_stack, "the key must exist in the Region")
         for region in regions:
             # The Region identifies the replica; RegionName is create-only.
             self.replicas[region] = cognito.CfnUserPoolReplica(
@@ -644,17 +644,6 @@ def _sms_configuration(
         external_id=settings.sms_role_external_id,
         sns_region=region,
     )
-
-
-def acknowledge_cross_region_references(stack: Stack) -> None:
-    """CDK's cross-region reference custom resources (writer in the producer, reader in the
-    consumer) carry findings that are CDK's own, not this library's."""
-    reason = (
-        "CDK's own cross-region reference custom resource: its role, managed policy and runtime "
-        "are set by aws-cdk-lib and carry only the SSM parameter permissions it needs"
-    )
-    for finding in ("AwsSolutions-IAM4", "AwsSolutions-IAM5", "AwsSolutions-L1"):
-        acknowledge(stack, finding, reason)
 
 
 __all__ = [
