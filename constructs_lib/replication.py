@@ -142,7 +142,8 @@ def replication_problems(
             "replication needs feature_plan ESSENTIALS or PLUS, got LITE: Cognito does not "
             "replicate LITE pools; choose FeaturePlan.ESSENTIALS or drop replication"
         )
-    account, primary = stack.account, stack.region
+    account = stack.account
+    primary: str | None = stack.region
     if Token.is_unresolved(account) or Token.is_unresolved(primary):
         problems.add(
             f"replication needs the pool's stack {stack.node.id!r} to have an explicit account "
