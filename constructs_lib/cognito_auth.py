@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -43,6 +43,7 @@ from constructs_lib.replication import (
     UserPoolReplication,
     region_suffix,
     replication_problems,
+    route_domain_on_failover,
     updated_issuer_url,
 )
 from constructs_lib.resource_servers import ResourceServer
@@ -153,7 +154,7 @@ class CognitoAuth(Construct):
             )
         if replication is not None:
             self._replication_problems(
-                replication, user_pool, existing_user_pool, triggers, scope, problems
+                replication, user_pool, existing_user_pool, triggers, domain, scope, problems
             )
         problems.raise_if_any()
 
@@ -186,6 +187,7 @@ class CognitoAuth(Construct):
         settings: UserPoolSettings | None,
         existing: cognito.IUserPool | None,
         triggers: Triggers | None,
+        domain: HostedUiDomain | None,
         scope: Construct,
         problems: Problems,
     ) -> None:
@@ -200,6 +202,11 @@ class CognitoAuth(Construct):
         replication_problems(
             replication, stack=stack, feature_plan=plan, triggers=triggers, problems=problems
         )
+        if replication.failover_health_check_id is not None and domain is None:
+            problems.add(
+                "replication.failover_health_check_id routes the hosted UI domain on failover, "
+                "so it needs domain=HostedUiDomain...; drop it or add a domain"
+            )
 
     def _define_replication(self, settings: Replication | None, triggers: Triggers | None) -> None:
         self.replication: UserPoolReplication | None = None
@@ -209,6 +216,15 @@ class CognitoAuth(Construct):
         self.replication = UserPoolReplication(
             self, "Replication", user_pool=self.user_pool, replication=settings, triggers=triggers
         )
+        if settings.failover_health_check_id is not None and self.domain is not None:
+            region = settings.regions[0]
+            route_domain_on_failover(self.domain, region, settings.failover_health_check_id)
+        if self.identity_pool is not None:
+            Annotations.of(self).add_warning_v2(
+                "cognito-auth:replicationIdentityPool",
+                "the identity pool is not replicated: it stays in the user pool's Region, so AWS "
+                "credentials for signed-in users are not available there on failover",
+            )
 
     @staticmethod
     def _federation_problems(

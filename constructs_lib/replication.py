@@ -103,11 +103,16 @@ class Replication:
             with a replica key in each Region.
         regional: Per-Region settings by Region name. Default: none (triggers as on the
             primary, Cognito's email, no SMS, active).
+        failover_health_check_id: A Route 53 health check on the primary Region: the hosted UI
+            domain then routes to the replica Region while it is unhealthy (the domain's
+            ``Routing.Failover``); needs a domain. Default: none (the domain serves the primary
+            Region only; fail over in your clients with the per-Region endpoints).
     """
 
     regions: Sequence[str]
     key: kms.IKey | None = None
     regional: Mapping[str, RegionalSettings] = field(default_factory=dict)
+    failover_health_check_id: str | None = None
 
     def settings_for(self, region: str) -> RegionalSettings:
         return self.regional.get(region) or RegionalSettings()
@@ -185,6 +190,11 @@ def replication_problems(
             f"{regions!r}"
         )
     _key_problems(replication.key, primary, problems)
+    if replication.failover_health_check_id is not None and len(regions) != 1:
+        problems.add(
+            "replication.failover_health_check_id needs exactly one replica Region to fail over "
+            f"to, got regions={regions!r}"
+        )
     if triggers is not None:
         _trigger_problems(replication, triggers, regions, problems)
 
@@ -560,6 +570,21 @@ def cognito_key_statement(scope: Construct, regions: Sequence[str]) -> iam.Polic
     )
 
 
+def route_domain_on_failover(
+    domain: cognito.UserPoolDomain, region: str, health_check_id: str
+) -> None:
+    """Let the hosted UI domain route to ``region`` while the health check fails (no L2 yet).
+    See https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpooldomain-failovertype.html
+    """
+    cfn = domain.node.default_child
+    assert isinstance(cfn, cognito.CfnUserPoolDomain)
+    cfn.routing = cognito.CfnUserPoolDomain.RoutingTypeProperty(
+        failover=cognito.CfnUserPoolDomain.FailoverTypeProperty(
+            secondary_region=region, primary_route53_health_check_id=health_check_id
+        )
+    )
+
+
 def _configure_pool(pool: cognito.UserPool, key: kms.IKey) -> None:
     """Key and issuer configuration have no L2 yet: set them on the L1, here only."""
     cfn = pool.node.default_child
@@ -655,5 +680,6 @@ __all__ = [
     "cognito_key_statement",
     "region_suffix",
     "replication_problems",
+    "route_domain_on_failover",
     "updated_issuer_url",
 ]

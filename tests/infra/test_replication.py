@@ -18,7 +18,14 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Annotations, Match, Template
 from cfnlint.api import ManualArgs, lint
 
-from constructs_lib import CognitoAuth, ConfigurationError, SesEmail, UserPoolSettings
+from constructs_lib import (
+    CognitoAuth,
+    ConfigurationError,
+    HostedUiDomain,
+    IdentityPoolSettings,
+    SesEmail,
+    UserPoolSettings,
+)
 from constructs_lib.replication import (
     RegionalSettings,
     Replication,
@@ -676,4 +683,62 @@ def test_pre_sign_up_is_deployed_in_the_replica_region_too() -> None:
                 "Variables": Match.object_like({"DENIED_EMAIL_DOMAINS": "example.invalid"})
             },
         },
+    )
+
+
+def test_the_hosted_ui_domain_fails_over_to_the_replica_region_on_the_health_check() -> None:
+    app, _ = build(
+        Replication(
+            regions=[REPLICA], failover_health_check_id="abcdef01-2345-6789-abcd-ef0123456789"
+        ),
+        triggers=False,
+        domain=HostedUiDomain.cognito_prefix("example-replicated"),
+    )
+    template(app, "Auth").has_resource_properties(
+        "AWS::Cognito::UserPoolDomain",
+        {
+            "Routing": {
+                "Failover": {
+                    "SecondaryRegion": REPLICA,
+                    "PrimaryRoute53HealthCheckId": "abcdef01-2345-6789-abcd-ef0123456789",
+                }
+            }
+        },
+    )
+
+
+def test_without_a_health_check_the_domain_has_no_routing() -> None:
+    app, _ = build(
+        Replication(regions=[REPLICA]),
+        triggers=False,
+        domain=HostedUiDomain.cognito_prefix("example-replicated"),
+    )
+    domain = the_only(template(app, "Auth"), "AWS::Cognito::UserPoolDomain")
+    assert "Routing" not in domain["Properties"]
+
+
+def test_fails_when_a_failover_health_check_has_no_domain() -> None:
+    fails(
+        "failover_health_check_id routes the hosted UI domain on failover, so it needs domain",
+        Replication(regions=[REPLICA], failover_health_check_id="abc"),
+        triggers=False,
+    )
+
+
+def test_fails_when_a_failover_health_check_has_no_region() -> None:
+    fails(
+        r"failover_health_check_id needs exactly one replica Region to fail over to, "
+        r"got regions=\[\]",
+        Replication(regions=[], failover_health_check_id="abc"),
+        triggers=False,
+        domain=HostedUiDomain.cognito_prefix("example-replicated"),
+    )
+
+
+def test_an_identity_pool_leaves_a_warning_as_it_is_not_replicated() -> None:
+    app, _ = build(triggers=False, identity_pool=IdentityPoolSettings())
+    stack = app.node.find_child("Auth")
+    assert isinstance(stack, Stack)
+    Annotations.from_stack(stack).has_warning(
+        "/Auth/Auth", Match.string_like_regexp("the identity pool is not replicated")
     )
