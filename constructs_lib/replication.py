@@ -35,6 +35,7 @@ https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -156,6 +157,12 @@ def replication_problems(
             "the replica Regions get stacks of their own that reference it"
         )
         primary = None
+    if isinstance(replication.regions, str):
+        problems.add(
+            f"replication.regions must be a list of Region names, got the string "
+            f"{replication.regions!r}; write [{replication.regions!r}]"
+        )
+        return
     regions = list(replication.regions)
     seen: set[str] = set()
     for region in regions:
@@ -596,20 +603,21 @@ def _configure_pool(pool: cognito.UserPool, key: kms.IKey) -> None:
 
 
 def _replica_table(table: dynamodb.ITable | None, region: str) -> dynamodb.ITable | None:
-    """The table's replica in ``region``, added to the global table when it has none yet."""
+    """The table's replica in ``region``, added to the global table when it has none yet (one
+    table may serve several triggers, or have the replica already)."""
     if table is None:
         return None
     assert isinstance(table, dynamodb.TableV2)
-    if region not in _replica_regions(table):
+    # replica() defines the reference as the child "ReplicaTable<region>": a second call for
+    # the same Region would clash with it, so a table serving two triggers reuses the first.
+    earlier = table.node.try_find_child(f"ReplicaTable{region}")
+    if earlier is not None:
+        return typing.cast(dynamodb.ITable, earlier)
+    try:
+        return table.replica(region)
+    except RuntimeError:  # "No replica table exists in region ...": add it
         table.add_replica(region=region)
-    return table.replica(region)
-
-
-def _replica_regions(table: dynamodb.TableV2) -> set[str]:
-    cfn = table.node.default_child
-    assert isinstance(cfn, dynamodb.CfnGlobalTable)
-    resolved = Stack.of(table).resolve(cfn.replicas)
-    return {r["region"] for r in resolved or [] if isinstance(r, dict) and "region" in r}
+        return table.replica(region)
 
 
 def _lambda_config(

@@ -742,3 +742,37 @@ def test_an_identity_pool_leaves_a_warning_as_it_is_not_replicated() -> None:
     Annotations.from_stack(stack).has_warning(
         "/Auth/Auth", Match.string_like_regexp("the identity pool is not replicated")
     )
+
+
+def test_fails_when_regions_is_a_string() -> None:
+    fails(
+        r"replication.regions must be a list of Region names, got the string 'us-west-2'; "
+        r"write \['us-west-2'\]",
+        Replication(regions="us-west-2"),
+        triggers=False,
+    )
+
+
+def test_a_table_with_a_replica_already_or_serving_two_triggers_gets_one_replica() -> None:
+    app = new_app()
+    stack = Stack(app, "Auth", env=TEST_ENV)
+    table = ClaimsTable(stack, "Users")
+    table.add_replica(region=REPLICA)
+    CognitoAuth(
+        stack,
+        "Auth",
+        triggers=Triggers(
+            pre_token_generation=PreTokenGeneration(claims_table=table),
+            post_confirmation=PostConfirmation(profile_table=table),
+        ),
+        replication=Replication(regions=[REPLICA]),
+    )
+    replicas = the_only(Template.from_stack(stack), "AWS::DynamoDB::GlobalTable")["Properties"]
+    assert [r["Region"] for r in replicas["Replicas"]] == [REPLICA, PRIMARY]
+    regional = template(app, f"AuthReplica{region_suffix(REPLICA)}")
+    handlers = {
+        f["Properties"]["Handler"]
+        for f in regional.find_resources("AWS::Lambda::Function").values()
+        if "Handler" in f["Properties"]
+    }
+    assert {"pre_token_generation.handler", "post_confirmation.handler"} <= handlers
