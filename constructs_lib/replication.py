@@ -437,9 +437,17 @@ class UserPoolReplication(Construct):
             else {}
         )
         if settings.own_triggers is not None:
-            functions.update(
-                {op.operation_name: fn for op, fn in settings.own_triggers(scope).items()}
-            )
+            own = {op.operation_name: fn for op, fn in settings.own_triggers(scope).items()}
+            unsupported = sorted(set(own) - set(_LAMBDA_CONFIG_FIELDS))
+            if unsupported:
+                problems = Problems(type(self).__name__)
+                problems.add(
+                    f"replication.regional[{region!r}].own_triggers returned {unsupported!r}, "
+                    f"which the regional configuration does not take here; allowed: "
+                    f"{', '.join(sorted(_LAMBDA_CONFIG_FIELDS))}"
+                )
+                problems.raise_if_any()
+            functions.update(own)
         for name, function in functions.items():
             function.add_permission(
                 f"CognitoInvoke{name[0].upper()}{name[1:]}",
@@ -620,30 +628,39 @@ def _replica_table(table: dynamodb.ITable | None, region: str) -> dynamodb.ITabl
         return table.replica(region)
 
 
+#: Trigger operation names (``UserPoolOperation.operation_name``) and the ``LambdaConfig`` field
+#: of the regional configuration each one goes to. Custom senders and inbound federation take a
+#: structure of their own and are not carried yet.
+_LAMBDA_CONFIG_FIELDS = {
+    "createAuthChallenge": "create_auth_challenge",
+    "customMessage": "custom_message",
+    "defineAuthChallenge": "define_auth_challenge",
+    "postAuthentication": "post_authentication",
+    "postConfirmation": "post_confirmation",
+    "preAuthentication": "pre_authentication",
+    "preSignUp": "pre_sign_up",
+    "preTokenGeneration": "pre_token_generation",
+    "preTokenGenerationConfig": "pre_token_generation_config",
+    "userMigration": "user_migration",
+    "verifyAuthChallengeResponse": "verify_auth_challenge_response",
+}
+
+
 def _lambda_config(
     functions: Mapping[str, lambda_.IFunction], version: str | None
 ) -> cognito.CfnUserPoolRegionalConfigurationAttachment.LambdaConfigProperty:
-    arns = {name: fn.function_arn for name, fn in functions.items()}
-    token_config = None
-    name = cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG.operation_name
-    if name in arns:
-        token_config = (
+    values: dict[str, object] = {
+        _LAMBDA_CONFIG_FIELDS[name]: fn.function_arn for name, fn in functions.items()
+    }
+    token = values.get("pre_token_generation_config")
+    if token is not None:
+        values["pre_token_generation_config"] = (
             cognito.CfnUserPoolRegionalConfigurationAttachment.PreTokenGenerationConfigProperty(
-                lambda_arn=arns[name], lambda_version=version or "V1_0"
+                lambda_arn=typing.cast(str, token), lambda_version=version or "V1_0"
             )
         )
     return cognito.CfnUserPoolRegionalConfigurationAttachment.LambdaConfigProperty(
-        create_auth_challenge=arns.get("createAuthChallenge"),
-        custom_message=arns.get("customMessage"),
-        define_auth_challenge=arns.get("defineAuthChallenge"),
-        post_authentication=arns.get("postAuthentication"),
-        post_confirmation=arns.get("postConfirmation"),
-        pre_authentication=arns.get("preAuthentication"),
-        pre_sign_up=arns.get("preSignUp"),
-        pre_token_generation=arns.get("preTokenGeneration"),
-        pre_token_generation_config=token_config,
-        user_migration=arns.get("userMigration"),
-        verify_auth_challenge_response=arns.get("verifyAuthChallengeResponse"),
+        **values  # type: ignore[arg-type]
     )
 
 

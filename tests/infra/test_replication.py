@@ -776,3 +776,29 @@ def test_a_table_with_a_replica_already_or_serving_two_triggers_gets_one_replica
         if "Handler" in f["Properties"]
     }
     assert {"pre_token_generation.handler", "post_confirmation.handler"} <= handlers
+
+
+def test_fails_when_own_triggers_return_an_operation_the_regional_configuration_cannot_take() -> (
+    None
+):
+    app = new_app()
+    stack = Stack(app, "Auth", env=TEST_ENV)
+
+    def own(scope: Any) -> dict[cognito.UserPoolOperation, lambda_.IFunction]:
+        fn = lambda_.Function(
+            scope,
+            "Sender",
+            runtime=lambda_.Runtime.PYTHON_3_13,
+            handler="index.handler",
+            code=lambda_.Code.from_inline("x = 1"),
+        )
+        return {cognito.UserPoolOperation.CUSTOM_SMS_SENDER: fn}
+
+    with pytest.raises(ConfigurationError, match=r"own_triggers returned \['customSmsSender'\]"):
+        CognitoAuth(
+            stack,
+            "Auth",
+            replication=Replication(
+                regions=[REPLICA], regional={REPLICA: RegionalSettings(own_triggers=own)}
+            ),
+        )
