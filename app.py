@@ -45,6 +45,8 @@ class AuthStack(Stack):
             identity_providers=config.identity_providers,
             identity_pool=config.identity_pool,
             user_files=config.user_files,
+            # On: CognitoAuth defines the replica-Region stacks next to this one in the app.
+            replication=config.replication,
         )
         outputs = {
             **self.auth.consumer_config(),

@@ -32,6 +32,7 @@ from constructs_lib.identity_pool import (
     RoleMapping,
     SecureIdentityPool,
 )
+from constructs_lib.replication import RegionalSettings, Replication, UserPoolReplication
 from constructs_lib.resource_servers import CustomScope, ResourceServer, ResourceServers
 from constructs_lib.triggers import (
     ClaimsFailMode,
@@ -94,6 +95,8 @@ __all__ = [
     "PostConfirmation",
     "PreSignUp",
     "PreTokenGeneration",
+    "RegionalSettings",
+    "Replication",
     "ResourceServer",
     "ResourceServers",
     "RestApiAuthorization",
@@ -109,6 +112,7 @@ __all__ = [
     "UserFiles",
     "UserFilesAccess",
     "UserFilesSettings",
+    "UserPoolReplication",
     "UserPoolSettings",
     "UserPoolTriggers",
     "WebClient",

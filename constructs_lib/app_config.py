@@ -29,6 +29,7 @@ from constructs_lib.federation import (
     SamlLogin,
 )
 from constructs_lib.identity_pool import IdentityPoolSettings
+from constructs_lib.replication import Replication
 from constructs_lib.triggers import (
     ClaimsFailMode,
     CustomMessages,
@@ -88,6 +89,8 @@ class AppConfig:
     identity_providers: tuple[IdentityProvider, ...] = ()
     identity_pool: IdentityPoolSettings | None = None
     user_files: UserFilesSettings | None = None
+    #: None: replication off (the ``replication`` section's ``enabled`` is false or missing).
+    replication: Replication | None = None
 
 
 def merge_context(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,6 +139,7 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
     providers = reader.section("identity_providers")
     identity = reader.section("identity_pool")
     files = reader.section("user_files")
+    replication_section = reader.section("replication")
     reader.finish()
     settings = _user_pool_settings(pool) if pool is not None else UserPoolSettings()
     trigger_config = _triggers(triggers) if triggers is not None else None
@@ -147,6 +151,7 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
     identity_providers = _identity_providers(providers) if providers is not None else ()
     identity_pool = _identity_pool(identity) if identity is not None else None
     user_files = _user_files(files) if files is not None else None
+    replication = _replication(replication_section) if replication_section is not None else None
     problems.raise_if_any()
     return AppConfig(
         stack_name=stack_name,
@@ -157,7 +162,24 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
         identity_providers=identity_providers,
         identity_pool=identity_pool,
         user_files=user_files,
+        replication=replication,
     )
+
+
+def _replication(section: _Reader) -> Replication | None:
+    """``{"enabled": true, "regions": ["us-west-2"]}``; off unless ``enabled`` is true."""
+    enabled = section.flag("enabled")
+    regions = section.list_of_text("regions")
+    section.finish()
+    if not enabled:
+        return None
+    if not regions:
+        section.problems.add(
+            f"{section.path}.regions: replication is enabled, so name the replica Region, such "
+            'as ["us-west-2"]'
+        )
+        return None
+    return Replication(regions=regions)
 
 
 def _identity_pool(section: _Reader) -> IdentityPoolSettings:

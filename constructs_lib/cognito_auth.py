@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -37,6 +37,14 @@ from constructs_lib.identity_pool import (
     SecureIdentityPool,
     identity_pool_problems,
     user_writable_claim_problems,
+)
+from constructs_lib.replication import (
+    Replication,
+    UserPoolReplication,
+    region_suffix,
+    replication_problems,
+    route_domain_on_failover,
+    updated_issuer_url,
 )
 from constructs_lib.resource_servers import ResourceServer
 from constructs_lib.triggers import (
@@ -84,6 +92,10 @@ class CognitoAuth(Construct):
             ``AppleLogin``, ``AmazonLogin``, ``SamlLogin``, ``OidcLogin``); they need
             ``domain``. Every client offers all of them unless it lists its own
             ``supported_identity_providers``, and depends on those it offers. Default: none.
+        replication: Replicate the pool to other Regions (``Replication(regions=[...])``): a
+            multi-Region key, the updated issuer, a replica and a stack per replica Region with
+            the triggers; needs ESSENTIALS or PLUS and a stack with an explicit account and
+            Region. ``issuer_url`` then gives the updated issuer. Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
@@ -104,6 +116,7 @@ class CognitoAuth(Construct):
         resource_servers: Sequence[ResourceServer] = (),
         domain: HostedUiDomain | None = None,
         identity_providers: Sequence[IdentityProvider] = (),
+        replication: Replication | None = None,
     ) -> None:
         if clients is None:
             clients = defaults.default_clients() if existing_user_pool is None else ()
@@ -139,6 +152,10 @@ class CognitoAuth(Construct):
             self._federation_problems(
                 identity_providers, clients, domain, user_pool, existing_user_pool, scope, problems
             )
+        if replication is not None:
+            self._replication_problems(
+                replication, user_pool, existing_user_pool, triggers, domain, scope, problems
+            )
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -162,6 +179,52 @@ class CognitoAuth(Construct):
         self._depend_on_offered_providers(clients)
         self._define_identity_pool(identity_pool)
         self._define_user_files(user_files)
+        self._define_replication(replication, triggers)
+
+    @staticmethod
+    def _replication_problems(
+        replication: Replication,
+        settings: UserPoolSettings | None,
+        existing: cognito.IUserPool | None,
+        triggers: Triggers | None,
+        domain: HostedUiDomain | None,
+        scope: Construct,
+        problems: Problems,
+    ) -> None:
+        if existing is not None and not isinstance(existing, SecureUserPool):
+            problems.add(
+                "replication needs a user pool defined by this library (a new one, or an "
+                "existing SecureUserPool); an imported existing_user_pool cannot take the key "
+                "and issuer configuration through CloudFormation"
+            )
+        stack = Stack.of(existing) if existing is not None else Stack.of(scope)
+        plan = _feature_plan_of(settings, existing)
+        replication_problems(
+            replication, stack=stack, feature_plan=plan, triggers=triggers, problems=problems
+        )
+        if replication.failover_health_check_id is not None and domain is None:
+            problems.add(
+                "replication.failover_health_check_id routes the hosted UI domain on failover, "
+                "so it needs domain=HostedUiDomain...; drop it or add a domain"
+            )
+
+    def _define_replication(self, settings: Replication | None, triggers: Triggers | None) -> None:
+        self.replication: UserPoolReplication | None = None
+        if settings is None:
+            return
+        # "Replication" is public contract: the multi-Region key's logical ID derives from it.
+        self.replication = UserPoolReplication(
+            self, "Replication", user_pool=self.user_pool, replication=settings, triggers=triggers
+        )
+        if settings.failover_health_check_id is not None and self.domain is not None:
+            region = settings.regions[0]
+            route_domain_on_failover(self.domain, region, settings.failover_health_check_id)
+        if self.identity_pool is not None:
+            Annotations.of(self).add_warning_v2(
+                "cognito-auth:replicationIdentityPool",
+                "the identity pool is not replicated: it stays in the user pool's Region, so AWS "
+                "credentials for signed-in users are not available there on failover",
+            )
 
     @staticmethod
     def _federation_problems(
@@ -357,7 +420,11 @@ class CognitoAuth(Construct):
         ``IssuerUrl``, ``JwksUrl``, ``ClientId<Name>`` / ``Scopes<Name>`` /
         ``ClientSecretArn<Name>`` per client, and with a domain ``HostedUiBaseUrl``,
         ``AuthorizeUrl``, ``TokenUrl``, ``LogoutUrl``, ``UserInfoUrl``; ``IdentityPoolId`` and
-        ``UserFilesBucket`` when defined. Never a client secret.
+        ``UserFilesBucket`` when defined. With replication: ``IssuerType`` (``UPDATED``: the
+        issuer of tokens from every Region), ``ReplicaRegions`` (comma-separated, in failover
+        order) and ``UserPoolEndpoint<Region>`` (``UserPoolEndpointEuWest1``, ...) for the
+        primary and each replica: the user pools API a client fails over to. Never a client
+        secret.
         """
         config = consumer_config(
             user_pool=self.user_pool,
@@ -369,6 +436,14 @@ class CognitoAuth(Construct):
             config["IdentityPoolId"] = self.identity_pool.identity_pool_id
         if self.user_files_bucket is not None:
             config["UserFilesBucket"] = self.user_files_bucket.bucket_name
+        if self.replication is not None:
+            config["IssuerType"] = "UPDATED"
+            primary = Stack.of(self.user_pool)
+            regions = [primary.region, *self.replication.settings.regions]
+            config["ReplicaRegions"] = ",".join(regions[1:])
+            for region in regions:
+                endpoint = f"https://cognito-idp.{region}.{primary.url_suffix}/"
+                config[f"UserPoolEndpoint{region_suffix(region)}"] = endpoint
         return config
 
     def add_consumer_parameters(self, parameter_prefix: str) -> ConsumerParameters:
@@ -382,7 +457,12 @@ class CognitoAuth(Construct):
 
     @property
     def issuer_url(self) -> str:
-        """The ``iss`` claim of the pool's tokens: what backends compare tokens against."""
+        """The ``iss`` claim of the pool's tokens: what backends compare tokens against; with
+        replication, the updated issuer in the pool's (primary) Region, the same for tokens of
+        every replica."""
+        if getattr(self, "replication", None) is not None:
+            stack = Stack.of(self.user_pool)
+            return updated_issuer_url(stack.region, self.user_pool.user_pool_id, stack.url_suffix)
         return f"https://{self.user_pool.user_pool_provider_name}"
 
     @property

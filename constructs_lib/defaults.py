@@ -179,6 +179,25 @@ MANAGED_LOGIN_VERSION = cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN
 #: Cognito serves custom domains through CloudFront, which takes certificates from us-east-1 only.
 HOSTED_UI_CERTIFICATE_REGION = "us-east-1"
 
+# Multi-Region replication ------------------------------------------------------------------
+
+#: The regional configuration is deployed with the replica, so the replica can take over at once
+#: on failover; new replicas otherwise stay INACTIVE until someone activates them.
+REPLICA_ACTIVE = True
+#: Cognito allows one secondary replica per user directory (multi-Region replication guide).
+REPLICATION_MAX_REGIONS = 1
+#: What Cognito does with the pool's key: encrypt and decrypt the pool's data, with data keys.
+#: No key administration, no grants.
+REPLICATION_KEY_ACTIONS = (
+    "kms:Decrypt",
+    "kms:DescribeKey",
+    "kms:Encrypt",
+    "kms:GenerateDataKey",
+    "kms:GenerateDataKeyWithoutPlaintext",
+    "kms:ReEncryptFrom",
+    "kms:ReEncryptTo",
+)
+
 # Limits from the service, for app clients and the hosted UI ----------------------------------
 
 ID_TOKEN_VALIDITY_RANGE = (Duration.minutes(5), Duration.days(1))

@@ -142,3 +142,17 @@ def test_identity_pool_and_user_files_defaults() -> None:
     ) == (True, True, True)
     assert defaults.ROLE_MAPPING_RULES_MAX == 25
     assert defaults.PRINCIPAL_TAGS_MAX == 50
+
+
+def test_replication_defaults() -> None:
+    assert defaults.REPLICA_ACTIVE is True
+    assert defaults.REPLICATION_MAX_REGIONS == 1
+    assert defaults.REPLICATION_KEY_ACTIONS == (
+        "kms:Decrypt",
+        "kms:DescribeKey",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
+        "kms:GenerateDataKeyWithoutPlaintext",
+        "kms:ReEncryptFrom",
+        "kms:ReEncryptTo",
+    )

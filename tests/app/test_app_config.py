@@ -87,7 +87,8 @@ def test_unknown_keys_are_refused_with_the_known_ones() -> None:
     assert any(
         p.startswith(
             "cdk.json: cognito_auth: unknown key(s) stack; known: hosted_ui, identity_pool, "
-            "identity_providers, stack_name, triggers, user_files, user_pool, web_client"
+            "identity_providers, replication, stack_name, triggers, user_files, user_pool, "
+            "web_client"
         )
         for p in problems
     )

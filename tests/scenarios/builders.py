@@ -36,7 +36,9 @@ from constructs_lib.federation import (
     SamlLogin,
 )
 from constructs_lib.identity_pool import AmbiguousRoles, IdentityPoolSettings, RoleMapping
+from constructs_lib.replication import Replication
 from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.triggers import ClaimsTable, PostConfirmation, PreTokenGeneration, Triggers
 from constructs_lib.user_files import FileOwner, UserFilesSettings
 from tests.conftest import TEST_ENV
 
@@ -292,6 +294,32 @@ def federation_stack(app: App) -> Stack:
     return stack
 
 
+def replication_primary_stack(app: App) -> Stack:
+    """A pool replicated to us-west-2, with triggers and a claims table (a global table); this
+    is the pool's own stack (key, pool with key and issuer configuration, table replica)."""
+    stack = Stack(app, "Replicated", env=TEST_ENV)
+    claims = ClaimsTable(stack, "UserClaims")
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(groups=[Group(name="users")]),
+        triggers=Triggers(
+            pre_token_generation=PreTokenGeneration(claims_table=claims, groups_claim="roles"),
+            post_confirmation=PostConfirmation(default_group="users"),
+        ),
+        replication=Replication(regions=["us-west-2"]),
+    )
+    return stack
+
+
+def replication_replica_stack(app: App) -> Stack:
+    """The us-west-2 stack of ``replication_primary_stack``: triggers and regional configuration."""
+    replication_primary_stack(app)
+    stack = app.node.find_child("ReplicatedReplicaUsWest2")
+    assert isinstance(stack, Stack)
+    return stack
+
+
 SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "example": example_stack,
     "maximal_user_pool": maximal_user_pool_stack,
@@ -299,4 +327,6 @@ SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "app_clients": app_clients_stack,
     "prefix_domain": prefix_domain_stack,
     "federation": federation_stack,
+    "replication_primary": replication_primary_stack,
+    "replication_replica": replication_replica_stack,
 }
