@@ -11,9 +11,9 @@ answer, with the password just typed, so nobody resets anything.
   of the time budget). On success the attributes are copied, the user is created ``CONFIRMED``
   and no welcome message is sent (``messageAction: SUPPRESS``). A wrong password or an unknown
   user is refused with the same message. When the old pool asks for a second factor (or a new
-  password), the user is refused with a request to reset the password: MFA secrets cannot be moved, and creating the user on the
-  password alone would skip the factor the old pool demanded. The reset (next source) proves the
-  user's email or phone instead.
+  password), the user is refused with a request to reset the password: MFA secrets cannot be
+  moved, and creating the user on the password alone would skip the factor the old pool
+  demanded. The reset (next source) proves the user's email or phone instead.
 * ``UserMigration_ForgotPassword``: ``AdminGetUser`` on the old pool; the attributes are copied
   (including ``email_verified``, so Cognito can send the code) and the user resets the password
   in the new pool.
