@@ -246,7 +246,7 @@ class PoolMigration:
     from_client: cognito.IUserPoolClient
     role_to_assume: iam.IRole | None = None
     attributes: Sequence[str] = ()
-    copy_groups: bool = True
+    copy_groups: bool = defaults.MIGRATION_COPIES_GROUPS
     old_username_attribute: str | None = None
 
     def environment(self) -> dict[str, str]:

@@ -142,3 +142,7 @@ def test_identity_pool_and_user_files_defaults() -> None:
     ) == (True, True, True)
     assert defaults.ROLE_MAPPING_RULES_MAX == 25
     assert defaults.PRINCIPAL_TAGS_MAX == 50
+
+
+def test_user_migration_copies_groups_by_default() -> None:
+    assert defaults.MIGRATION_COPIES_GROUPS is True
