@@ -244,19 +244,19 @@ def test_group_copy_against_a_silent_new_pool_ends_within_two_steps(
     groups = {"Groups": [{"GroupName": g} for g in ("a", "b", "c")]}
 
     with LoopbackServer() as server:
-        real = point_clients_at(server)
+        point_clients_at(server)
+        silent = _aws.cognito_idp()  # the production-config client, aimed at the silent server
 
         class ListsGroups:
+            """The old pool answers the list at once; every add goes to the silent server."""
+
             def __getattr__(self, name: str) -> Any:
-                return getattr(real[0], name)
+                return getattr(silent, name)
 
             def admin_list_groups_for_user(self, **_: Any) -> Any:
                 return groups
 
-        _aws.cognito_idp()  # the real client, aimed at the silent server
-        shared = _aws._clients["cognito-idp"]
-        _aws._clients["cognito-idp"] = ListsGroups()
-        real[:] = [shared]
+        monkeypatch.setitem(_aws._clients, "cognito-idp", ListsGroups())
         elapsed, outcome = timed(lambda: user_migration.handler(ev, None))
 
     assert_within_budget(elapsed, calls=2)
