@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -539,19 +539,24 @@ def _protection(
                 "keep deletion protection on",
             )
     if resource_type == "AWS::DynamoDB::GlobalTable":
-        old_replicas = {str(r.get("Region")): r for r in old_props.get("Replicas") or []}
+        old_replicas = {_region(r): r for r in old_props.get("Replicas") or []}
         for replica in new_props.get("Replicas") or []:
-            before = old_replicas.get(str(replica.get("Region")))
+            before = old_replicas.get(_region(replica))
             was_on = before is not None and before.get("DeletionProtectionEnabled") is True
             if was_on and replica.get("DeletionProtectionEnabled") is not True:
                 add(
                     logical_id,
                     resource_type,
-                    f"Replicas[{replica.get('Region')}].DeletionProtectionEnabled",
+                    f"Replicas[{_region(replica)}].DeletionProtectionEnabled",
                     "protection-dropped",
                     "deletion protection turned off: nothing stops the table being deleted",
                     "keep deletion protection on",
                 )
+
+
+def _region(replica: Mapping[str, Any]) -> str:
+    region = replica.get("Region")
+    return region if isinstance(region, str) else json.dumps(region, sort_keys=True)
 
 
 def compare(
@@ -583,8 +588,15 @@ def compare(
 # Command ---------------------------------------------------------------------------------
 
 
+def _usage_error(message: str) -> NoReturn:
+    print(f"cognito-auth check-update: {message} (see --help)", file=sys.stderr)
+    sys.exit(EXIT_USAGE)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments of ``cognito-auth check-update``."""
+    """The arguments of ``cognito-auth check-update``; a bad command line is one line on stderr
+    and exit 2, like every other usage error of the command."""
+    parser.error = _usage_error  # type: ignore[method-assign]
     parser.description = (
         "Flag changes from OLD (the deployed templates) to NEW that would lose users or fail "
         "to deploy. Exit 1 on findings, 0 when safe, 2 on a usage error."

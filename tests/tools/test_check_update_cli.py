@@ -127,6 +127,17 @@ def test_fails_with_exit_2_and_one_line_when_old_cannot_be_read(
     assert err.startswith("cognito-auth check-update: ") and message in err
 
 
+def test_fails_with_exit_2_and_one_line_when_new_is_missing(
+    tmp_path: Path, templates: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["check-update", write(tmp_path / "old.json", templates[0])])
+    assert caught.value.code == 2
+    assert capsys.readouterr().err == (
+        "cognito-auth check-update: the following arguments are required: NEW (see --help)\n"
+    )
+
+
 def test_fails_with_exit_2_when_a_file_is_compared_with_a_folder(
     tmp_path: Path, templates: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:

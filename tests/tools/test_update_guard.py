@@ -230,6 +230,45 @@ def test_a_stack_missing_from_new_reports_its_stateful_resources(
     assert POOL in {f.resource_type for f in findings}
 
 
+def test_fails_when_a_table_loses_deletion_protection_in_the_example_app() -> None:
+    old = scenario("example")
+    new = copy.deepcopy(old)
+    table = next(
+        k for k, v in new["Resources"].items() if v["Type"] == "AWS::DynamoDB::GlobalTable"
+    )
+    new["Resources"][table]["Properties"]["Replicas"][0]["DeletionProtectionEnabled"] = False
+    (finding,) = compare_templates(old, new, stack="Example")
+    assert (finding.logical_id, finding.kind) == (table, "protection-dropped")
+    assert finding.property == 'Replicas[{"Ref": "AWS::Region"}].DeletionProtectionEnabled'
+
+
+def test_fails_when_the_example_app_drops_its_claims_table() -> None:
+    old = scenario("example")
+    new = copy.deepcopy(old)
+    table = next(k for k in new["Resources"] if k.startswith("UserClaims"))
+    del new["Resources"][table]
+    (finding,) = compare_templates(old, new, stack="Example")
+    assert (finding.logical_id, finding.resource_type, finding.kind) == (
+        table,
+        "AWS::DynamoDB::GlobalTable",
+        "removed",
+    )
+    assert finding.happens == (
+        "removed from the template: the old one is retained but orphaned: no longer managed, no "
+        "longer used, with every item"
+    )
+
+
+def test_fails_when_a_log_group_of_the_example_app_gets_a_new_logical_id() -> None:
+    old = scenario("example")
+    new = copy.deepcopy(old)
+    logs = next(k for k, v in new["Resources"].items() if v["Type"] == "AWS::Logs::LogGroup")
+    new["Resources"]["Moved" + logs] = new["Resources"].pop(logs)
+    (finding,) = compare_templates(old, new)
+    assert (finding.logical_id, finding.kind) == (logs, "renamed")
+    assert finding.happens.startswith(f"renamed to Moved{logs} (a new logical ID)")
+
+
 # The registry schemas --------------------------------------------------------------------
 
 
