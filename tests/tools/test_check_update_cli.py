@@ -195,6 +195,7 @@ def test_runs_without_aws_cdk_and_without_importing_cfn_lint(
         sys.meta_path.insert(0, Blocker())
         sys.path.insert(0, {str(ROOT)!r})
         from cognito_auth_tools.cli import main
+        import cognito_auth_tools.testing  # the pytest helper needs no CDK either
         code = main(["check-update", {old!r}, {new!r}])
         assert "cfnlint" not in sys.modules, "only cfn-lint's data files are read"
         sys.exit(code)
