@@ -21,7 +21,7 @@ from enum import Enum
 from importlib import resources
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Annotations, Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -699,6 +699,14 @@ class UserPoolTriggers(Construct):
                 [migration.from_user_pool.user_pool_arn],
             )
         self._wire(pool, cognito.UserPoolOperation.USER_MIGRATION, trigger.function)
+        # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-import-using-lambda.html
+        Annotations.of(trigger).add_warning_v2(
+            "cognito-auth:user-migration",
+            "user migration on: Cognito calls it only when it receives the password, so apps "
+            "with their own sign-in UI must sign in with USER_PASSWORD_AUTH (not SRP) while "
+            "users move; managed login works as is. Remove user_migration when the old pool "
+            "is retired.",
+        )
         if migration.copy_groups:
             trigger.allow("GroupPolicy", ["cognito-idp:AdminAddUserToGroup"], [pool_arn])
             self._wire(pool, cognito.UserPoolOperation.POST_AUTHENTICATION, trigger.function)

@@ -10,7 +10,7 @@ from aws_cdk import Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import CognitoAuth, ConfigurationError, PoolMigration, Triggers
 from tests.conftest import TEST_ENV, new_app
@@ -55,6 +55,14 @@ def test_the_function_is_wired_for_migration_and_post_authentication(stack: Stac
                 "Variables": {"OLD_USER_POOL_ID": OLD_POOL_ID, "OLD_CLIENT_ID": "oldclient123"}
             },
         },
+    )
+
+
+def test_a_synth_warning_says_apps_must_send_the_password(stack: Stack) -> None:
+    synth(stack, migration(stack))
+    Annotations.from_stack(stack).has_warning(
+        "/TestStack/Auth/Triggers/UserMigration",
+        Match.string_like_regexp("must sign in with USER_PASSWORD_AUTH \\(not SRP\\)"),
     )
 
 
