@@ -43,7 +43,13 @@ EVENT = (
     / "v2"
     / "TokenGeneration_Authentication.json"
 )
-MODULES = ["pre_token_generation", "pre_sign_up", "post_confirmation", "custom_message"]
+MODULES = [
+    "pre_token_generation",
+    "pre_sign_up",
+    "post_confirmation",
+    "custom_message",
+    "user_migration",
+]
 REFERENCES = {
     "boto3": "import boto3",
     "powertools data classes": (

@@ -120,6 +120,8 @@ TRIGGER_MEMORY_MB = 256
 TRIGGER_TIMEOUT = Duration.seconds(4)
 #: Enough to investigate a sign-in problem, short enough not to keep user data for long.
 TRIGGER_LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+#: The user-migration trigger also copies groups after sign-in: a moved user keeps their access.
+MIGRATION_COPIES_GROUPS = True
 #: V2_0 customizes access tokens too (ESSENTIALS and PLUS plans); V1_0 only ID tokens.
 PRE_TOKEN_GENERATION_VERSION = cognito.LambdaVersion.V2_0
 #: A claim change reaches new tokens within a minute while a warm function reads the table

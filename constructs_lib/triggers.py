@@ -14,13 +14,14 @@ would be a cycle (FACTS.md, "Dependency cycles").
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Annotations, Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -217,6 +218,65 @@ class CustomMessages:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PoolMigration:
+    """Move users from an old user pool on their first sign-in or forgotten password, with
+    their passwords, attributes and groups (the bundled ``user_migration`` trigger).
+
+    The old pool's client must allow ``ALLOW_ADMIN_USER_PASSWORD_AUTH`` and have no client
+    secret. See README, "Moving users to a new pool".
+
+    Args:
+        from_user_pool: The old pool; ``cognito.UserPool.from_user_pool_arn(...)`` for one in
+            another stack or account.
+        from_client: The old pool's app client the trigger signs users in with
+            (``cognito.UserPoolClient.from_user_pool_client_id(...)`` for an existing one).
+        role_to_assume: A role in the old pool's account that holds ``old_pool_statement()``;
+            the function may assume it and gets no permission on the old pool itself.
+            Default: none, the function's own role gets the permissions.
+        attributes: Only these attributes are copied. Default: all but ``sub``.
+        copy_groups: Also wire the function as post authentication trigger, which adds the
+            user to the new pool's groups of the same names after sign-in (the migration
+            event cannot set groups). Default: True.
+        old_username_attribute: The attribute the old pool knows a user by when the new pool's
+            username differs (``"email"`` for pools that sign in with email). Default: none,
+            the same username.
+    """
+
+    from_user_pool: cognito.IUserPool
+    from_client: cognito.IUserPoolClient
+    role_to_assume: iam.IRole | None = None
+    attributes: Sequence[str] = ()
+    copy_groups: bool = defaults.MIGRATION_COPIES_GROUPS
+    old_username_attribute: str | None = None
+
+    def environment(self) -> dict[str, str]:
+        env = {
+            "OLD_USER_POOL_ID": self.from_user_pool.user_pool_id,
+            "OLD_CLIENT_ID": self.from_client.user_pool_client_id,
+        }
+        if self.role_to_assume is not None:
+            env["OLD_POOL_ROLE_ARN"] = self.role_to_assume.role_arn
+        _set_list(env, "MIGRATE_ATTRIBUTES", self.attributes)
+        if self.old_username_attribute:
+            env["OLD_USERNAME_ATTRIBUTE"] = self.old_username_attribute
+        return env
+
+    def old_pool_actions(self) -> list[str]:
+        """The actions the trigger needs on the old pool, and nothing more."""
+        actions = ["cognito-idp:AdminInitiateAuth", "cognito-idp:AdminGetUser"]
+        if self.copy_groups:
+            actions.append("cognito-idp:AdminListGroupsForUser")
+        return actions
+
+    def old_pool_statement(self) -> iam.PolicyStatement:
+        """The statement for ``role_to_assume`` (or the function's role): ``old_pool_actions``
+        on the old pool only."""
+        return iam.PolicyStatement(
+            actions=self.old_pool_actions(), resources=[self.from_user_pool.user_pool_arn]
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class Triggers:
     """The triggers of one user pool: bundled ones by settings, and functions of your own.
 
@@ -225,6 +285,7 @@ class Triggers:
         pre_sign_up: Default: none.
         post_confirmation: Default: none.
         custom_message: Default: none.
+        user_migration: Move users from an old pool (``PoolMigration``). Default: none.
         own: Your own functions by operation, for any trigger Cognito offers (for example
             ``{cognito.UserPoolOperation.PRE_AUTHENTICATION: my_function}``). An operation may
             have one function only. Default: none.
@@ -234,6 +295,7 @@ class Triggers:
     pre_sign_up: PreSignUp | None = None
     post_confirmation: PostConfirmation | None = None
     custom_message: CustomMessages | None = None
+    user_migration: PoolMigration | None = None
     own: Mapping[cognito.UserPoolOperation, lambda_.IFunction] = field(default_factory=dict)
 
 
@@ -273,12 +335,14 @@ def trigger_problems(
     messages = triggers.custom_message
     if messages is not None:
         _check_messages(messages, problems)
-    bundled = {
+    bundled: dict[str, object] = {
         cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG.operation_name: token,
         cognito.UserPoolOperation.PRE_SIGN_UP.operation_name: sign_up,
         cognito.UserPoolOperation.POST_CONFIRMATION.operation_name: confirmation,
         cognito.UserPoolOperation.CUSTOM_MESSAGE.operation_name: messages,
     }
+    if triggers.user_migration is not None:
+        bundled.update(_migration_operations(triggers.user_migration, problems))
     for operation in triggers.own:
         name = operation.operation_name
         if name == cognito.UserPoolOperation.PRE_TOKEN_GENERATION.operation_name:
@@ -288,6 +352,25 @@ def trigger_problems(
                 f"triggers.own[{operation.operation_name!r}] and the bundled trigger for the same "
                 "operation cannot both be set: a user pool has one function per trigger"
             )
+
+
+def _migration_operations(migration: PoolMigration, problems: Problems) -> dict[str, object]:
+    """Judge ``migration``; return the operations its function takes."""
+    pool_id = migration.from_user_pool.user_pool_id
+    if not is_token(pool_id) and not _POOL_ID.fullmatch(pool_id):
+        problems.add(
+            f"triggers.user_migration from_user_pool must have an id like 'eu-west-1_AbC123', "
+            f"got {pool_id!r}"
+        )
+    operations: dict[str, object] = {
+        cognito.UserPoolOperation.USER_MIGRATION.operation_name: migration
+    }
+    if migration.copy_groups:
+        operations[cognito.UserPoolOperation.POST_AUTHENTICATION.operation_name] = migration
+    return operations
+
+
+_POOL_ID = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+_[0-9A-Za-z]+")
 
 
 #: Providers whose users never carry an ``email_verified`` claim: their emails cannot be
@@ -533,6 +616,8 @@ class UserPoolTriggers(Construct):
                 description="Cognito custom message: templated verification and invitations",
             )
             self._wire(user_pool, cognito.UserPoolOperation.CUSTOM_MESSAGE, trigger.function)
+        if triggers.user_migration is not None:
+            self._user_migration(user_pool, pool_arn, triggers.user_migration)
         for operation, function in triggers.own.items():
             self._wire(user_pool, operation, function)
             if operation.operation_name in CUSTOM_SENDERS and custom_sender_key is not None:
@@ -590,6 +675,41 @@ class UserPoolTriggers(Construct):
                 "ProfileTablePolicy", ["dynamodb:PutItem"], [settings.profile_table.table_arn]
             )
         self._wire(pool, cognito.UserPoolOperation.POST_CONFIRMATION, trigger.function)
+
+    def _user_migration(
+        self, pool: cognito.UserPool, pool_arn: str, migration: PoolMigration
+    ) -> None:
+        trigger = TriggerFunction(
+            self,
+            "UserMigration",
+            handler="user_migration.handler",
+            environment=migration.environment(),
+            description="Cognito user migration: users move from the old pool with their password",
+        )
+        # Least privilege: the old pool's actions on the old pool only (or assuming the role
+        # that has them), and adding users to groups on the new pool.
+        if migration.role_to_assume is not None:
+            trigger.allow(
+                "OldPoolRolePolicy", ["sts:AssumeRole"], [migration.role_to_assume.role_arn]
+            )
+        else:
+            trigger.allow(
+                "OldPoolPolicy",
+                migration.old_pool_actions(),
+                [migration.from_user_pool.user_pool_arn],
+            )
+        self._wire(pool, cognito.UserPoolOperation.USER_MIGRATION, trigger.function)
+        # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-import-using-lambda.html
+        Annotations.of(trigger).add_warning_v2(
+            "cognito-auth:user-migration",
+            "user migration on: Cognito calls it only when it receives the password, so apps "
+            "with their own sign-in UI must sign in with USER_PASSWORD_AUTH (not SRP) while "
+            "users move; managed login works as is. Remove user_migration when the old pool "
+            "is retired.",
+        )
+        if migration.copy_groups:
+            trigger.allow("GroupPolicy", ["cognito-idp:AdminAddUserToGroup"], [pool_arn])
+            self._wire(pool, cognito.UserPoolOperation.POST_AUTHENTICATION, trigger.function)
 
     def _wire(
         self,

@@ -156,3 +156,7 @@ def test_replication_defaults() -> None:
         "kms:ReEncryptFrom",
         "kms:ReEncryptTo",
     )
+
+
+def test_user_migration_copies_groups_by_default() -> None:
+    assert defaults.MIGRATION_COPIES_GROUPS is True

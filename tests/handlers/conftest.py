@@ -16,6 +16,7 @@ from lambda_triggers import (
     post_confirmation,
     pre_sign_up,
     pre_token_generation,
+    user_migration,
 )
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
@@ -46,6 +47,11 @@ TRIGGER_VARIABLES = (
     "PROFILE_PARTITION_KEY",
     "PROFILE_ATTRIBUTES",
     "MESSAGE_APP_NAME",
+    "OLD_USER_POOL_ID",
+    "OLD_CLIENT_ID",
+    "OLD_POOL_ROLE_ARN",
+    "MIGRATE_ATTRIBUTES",
+    "OLD_USERNAME_ATTRIBUTE",
 )
 
 
@@ -81,7 +87,13 @@ def clean_triggers(monkeypatch: pytest.MonkeyPatch, pauses: list[float]) -> Iter
     monkeypatch.setattr(_aws, "sleep", pauses.append)
 
     def reset_all() -> None:
-        for module in (pre_token_generation, pre_sign_up, post_confirmation, custom_message):
+        for module in (
+            pre_token_generation,
+            pre_sign_up,
+            post_confirmation,
+            custom_message,
+            user_migration,
+        ):
             module.reset()
         _aws.set_client_factory(None)
 

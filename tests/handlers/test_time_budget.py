@@ -20,7 +20,7 @@ from typing import Any
 import boto3
 import pytest
 
-from lambda_triggers import _aws, _runtime, post_confirmation
+from lambda_triggers import _aws, _runtime, post_confirmation, user_migration
 from lambda_triggers import pre_token_generation as ptg
 
 LoadEvent = Callable[[str], dict[str, Any]]
@@ -206,6 +206,63 @@ def test_post_confirmation_with_both_calls_slow_ends_within_its_two_call_budget(
     assert str(outcome) == post_confirmation.SETUP_FAILED_MESSAGE
     (failure,) = [line for line in logs(capsys) if line["message"] == "post confirmation failed"]
     assert (failure["step"], failure["error"]) == ("profile", "ReadTimeoutError")
+
+
+@pytest.mark.usefixtures("real_pauses")
+def test_user_migration_against_a_silent_old_pool_ends_within_one_step(
+    event: LoadEvent, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """AdminInitiateAuth and AdminGetUser run in parallel: both time out twice, and the whole
+    invocation still costs one call of the budget."""
+    monkeypatch.setenv("OLD_USER_POOL_ID", "us-east-1_OLDPOOL")
+    monkeypatch.setenv("OLD_CLIENT_ID", "oldclient")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    ev = event("user_migration/UserMigration_Authentication")
+
+    with LoopbackServer() as server:
+        point_clients_at(server)
+        elapsed, outcome = timed(lambda: user_migration.handler(ev, None))
+        connections = server.connections
+
+    assert_within_budget(elapsed, calls=1)
+    assert connections == 2 * _aws.ATTEMPTS_PER_CALL
+    assert isinstance(outcome, _runtime.UserFacingError)
+    assert str(outcome) == user_migration.BUSY_MESSAGE
+    (failure,) = [line for line in logs(capsys) if line["message"] == "user migration refused"]
+    assert (failure["step"], failure["error"]) == ("authenticate", "ReadTimeoutError")
+
+
+@pytest.mark.usefixtures("real_pauses")
+def test_group_copy_against_a_silent_new_pool_ends_within_two_steps(
+    event: LoadEvent, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The old pool lists three groups; every add then times out, in parallel."""
+    monkeypatch.setenv("OLD_USER_POOL_ID", "us-east-1_OLDPOOL")
+    monkeypatch.setenv("OLD_CLIENT_ID", "oldclient")
+    monkeypatch.setenv("AWS_REGION", "us-east-1")
+    ev = event("user_migration/PostAuthentication_Authentication")
+    groups = {"Groups": [{"GroupName": g} for g in ("a", "b", "c")]}
+
+    with LoopbackServer() as server:
+        point_clients_at(server)
+        silent = _aws.cognito_idp()  # the production-config client, aimed at the silent server
+
+        class ListsGroups:
+            """The old pool answers the list at once; every add goes to the silent server."""
+
+            def __getattr__(self, name: str) -> Any:
+                return getattr(silent, name)
+
+            def admin_list_groups_for_user(self, **_: Any) -> Any:
+                return groups
+
+        monkeypatch.setitem(_aws._clients, "cognito-idp", ListsGroups())
+        elapsed, outcome = timed(lambda: user_migration.handler(ev, None))
+
+    assert_within_budget(elapsed, calls=2)
+    assert outcome is ev  # the sign-in goes on
+    failures = [line for line in logs(capsys) if line["message"] == "group not copied"]
+    assert [f["error"] for f in failures] == ["ReadTimeoutError"] * 3
 
 
 def test_the_production_clients_carry_the_config_the_budget_is_computed_from() -> None:

@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["pre_token_generation", "pre_sign_up", "post_confirmation", "custom_message"]
+MODULES = [
+    "pre_token_generation",
+    "pre_sign_up",
+    "post_confirmation",
+    "custom_message",
+    "user_migration",
+]
 
 BLOCKER = textwrap.dedent(
     """

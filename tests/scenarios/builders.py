@@ -20,6 +20,7 @@ from constructs_lib import (
     CognitoAuth,
     CompromisedCredentialsAction,
     Group,
+    PoolMigration,
     RiskAction,
     SesEmail,
     ThreatProtection,
@@ -312,6 +313,35 @@ def replication_primary_stack(app: App) -> Stack:
     return stack
 
 
+def user_migration_stack(app: App) -> Stack:
+    """A new pool that moves users from an old one in another account, by assuming a role
+    there, with their passwords and groups."""
+    stack = Stack(app, "UserMigration", env=TEST_ENV)
+    old_pool = cognito.UserPool.from_user_pool_arn(
+        stack,
+        "OldPool",
+        "arn:aws:cognito-idp:eu-west-1:210987654321:userpool/eu-west-1_OldPool1",
+    )
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(groups=[Group(name="admins", precedence=0)]),
+        triggers=Triggers(
+            user_migration=PoolMigration(
+                from_user_pool=old_pool,
+                from_client=cognito.UserPoolClient.from_user_pool_client_id(
+                    stack, "OldClient", "1example23456789oldclient"
+                ),
+                role_to_assume=iam.Role.from_role_arn(
+                    stack, "OldPoolRole", "arn:aws:iam::210987654321:role/user-migration"
+                ),
+                old_username_attribute="email",
+            )
+        ),
+    )
+    return stack
+
+
 def replication_replica_stack(app: App) -> Stack:
     """The us-west-2 stack of ``replication_primary_stack``: triggers and regional configuration."""
     replication_primary_stack(app)
@@ -329,4 +359,5 @@ SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "federation": federation_stack,
     "replication_primary": replication_primary_stack,
     "replication_replica": replication_replica_stack,
+    "user_migration": user_migration_stack,
 }
