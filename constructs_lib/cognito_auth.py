@@ -38,6 +38,12 @@ from constructs_lib.identity_pool import (
     identity_pool_problems,
     user_writable_claim_problems,
 )
+from constructs_lib.operations import (
+    AuthOperations,
+    OperationsSettings,
+    operations_problems,
+    threat_protection_plus_of,
+)
 from constructs_lib.resource_servers import ResourceServer
 from constructs_lib.triggers import (
     Triggers,
@@ -84,6 +90,8 @@ class CognitoAuth(Construct):
             ``AppleLogin``, ``AmazonLogin``, ``SamlLogin``, ``OidcLogin``); they need
             ``domain``. Every client offers all of them unless it lists its own
             ``supported_identity_providers``, and depends on those it offers. Default: none.
+        operations: Alarms, a dashboard, a WAF web ACL and log delivery for the pool
+            (``AuthOperations``); the trigger functions are watched too. Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
@@ -104,6 +112,7 @@ class CognitoAuth(Construct):
         resource_servers: Sequence[ResourceServer] = (),
         domain: HostedUiDomain | None = None,
         identity_providers: Sequence[IdentityProvider] = (),
+        operations: OperationsSettings | None = None,
     ) -> None:
         if clients is None:
             clients = defaults.default_clients() if existing_user_pool is None else ()
@@ -139,6 +148,8 @@ class CognitoAuth(Construct):
             self._federation_problems(
                 identity_providers, clients, domain, user_pool, existing_user_pool, scope, problems
             )
+        if operations is not None:
+            _operations_problems(operations, user_pool, existing_user_pool, problems)
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -162,6 +173,21 @@ class CognitoAuth(Construct):
         self._depend_on_offered_providers(clients)
         self._define_identity_pool(identity_pool)
         self._define_user_files(user_files)
+        self._define_operations(operations)
+
+    def _define_operations(self, settings: OperationsSettings | None) -> None:
+        self.operations: AuthOperations | None = None
+        if settings is None:
+            return
+        functions = self.triggers.functions if self.triggers is not None else {}
+        # "Operations" is public contract: the log groups' logical IDs derive from it.
+        self.operations = AuthOperations(
+            self,
+            "Operations",
+            user_pool=self.user_pool,
+            settings=settings,
+            trigger_functions=functions,
+        )
 
     @staticmethod
     def _federation_problems(
@@ -404,6 +430,24 @@ def _managed_login_plan_problems(
             "LITE; pass managed_login_version=ManagedLoginVersion.CLASSIC_HOSTED_UI to "
             "HostedUiDomain, or choose another plan"
         )
+
+
+def _operations_problems(
+    settings: OperationsSettings,
+    pool_settings: UserPoolSettings | None,
+    existing: cognito.IUserPool | None,
+    problems: Problems,
+) -> None:
+    """The operations settings, judged against the plan and threat protection of the pool."""
+    if existing is None:
+        pool = pool_settings or UserPoolSettings()
+        plus = (
+            pool.effective_feature_plan == cognito.FeaturePlan.PLUS
+            and pool.threat_protection is not None
+        )
+    else:
+        plus = threat_protection_plus_of(existing)
+    operations_problems(settings, threat_protection_plus=plus, problems=problems)
 
 
 def _feature_plan_of(
