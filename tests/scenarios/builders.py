@@ -36,6 +36,14 @@ from constructs_lib.federation import (
     SamlLogin,
 )
 from constructs_lib.identity_pool import AmbiguousRoles, IdentityPoolSettings, RoleMapping
+from constructs_lib.operations import (
+    AlarmSettings,
+    AuthEventsDestination,
+    LogDeliverySettings,
+    OperationsSettings,
+    WafSettings,
+)
+from constructs_lib.triggers import PostConfirmation, PreSignUp, Triggers
 from constructs_lib.resource_servers import ResourceServer
 from constructs_lib.user_files import FileOwner, UserFilesSettings
 from tests.conftest import TEST_ENV
@@ -292,6 +300,43 @@ def federation_stack(app: App) -> Stack:
     return stack
 
 
+def operations_stack(app: App) -> Stack:
+    """A Plus pool with threat protection under operations: every alarm, the dashboard, a web
+    ACL in count mode with a 1-minute window, notification errors and authentication events to
+    CloudWatch Logs, and a peak above the default sign-in quota (a synth warning)."""
+    stack = Stack(app, "Operations", env=TEST_ENV)
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            feature_plan=cognito.FeaturePlan.PLUS,
+            threat_protection=ThreatProtection.audit_only(),
+            groups=[Group(name="users", precedence=10)],
+        ),
+        triggers=Triggers(
+            pre_sign_up=PreSignUp(denied_email_domains=["example.invalid"]),
+            post_confirmation=PostConfirmation(default_group="users"),
+        ),
+        operations=OperationsSettings(
+            alarms=AlarmSettings(quota_utilization_percent=75, sign_in_success_ratio_min=0.6),
+            waf=WafSettings(
+                rate_limit=300,
+                evaluation_window=Duration.minutes(1),
+                count_only=True,
+                managed_rule_groups=(
+                    "AWSManagedRulesCommonRuleSet",
+                    "AWSManagedRulesAnonymousIpList",
+                ),
+            ),
+            log_delivery=LogDeliverySettings(
+                user_auth_events=AuthEventsDestination.cloudwatch_logs()
+            ),
+            expected_peak_sign_ins_per_second=200,
+        ),
+    )
+    return stack
+
+
 SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "example": example_stack,
     "maximal_user_pool": maximal_user_pool_stack,
@@ -299,4 +344,5 @@ SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "app_clients": app_clients_stack,
     "prefix_domain": prefix_domain_stack,
     "federation": federation_stack,
+    "operations": operations_stack,
 }
