@@ -439,6 +439,7 @@ def _operations_problems(
     problems: Problems,
 ) -> None:
     """The operations settings, judged against the plan and threat protection of the pool."""
+    plus: bool | None
     if existing is None:
         pool = pool_settings or UserPoolSettings()
         plus = (

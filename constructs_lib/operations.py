@@ -476,7 +476,7 @@ class AuthOperations(Construct):
                     rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
                         aggregate_key_type="IP",
                         limit=waf.rate_limit,
-                        evaluation_window_sec=int(waf.evaluation_window.to_seconds()),
+                        evaluation_window_sec=_seconds(waf.evaluation_window),
                     )
                 ),
                 visibility_config=_visibility(f"{name}-RateLimitPerIp"),
@@ -881,6 +881,12 @@ class AuthOperations(Construct):
         )
 
 
+def _seconds(duration: Duration) -> float:
+    """Whole seconds, or the deploy-time value as it is."""
+    seconds = duration.to_seconds()
+    return seconds if duration.is_unresolved() else int(seconds)
+
+
 def _visibility(metric_name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
     return wafv2.CfnWebACL.VisibilityConfigProperty(
         cloud_watch_metrics_enabled=True,
@@ -922,9 +928,11 @@ def _web_acl_associations(scope: IConstruct, pool: cognito.IUserPool) -> list[st
     wanted = stack.resolve(pool.user_pool_arn)
     found = []
     for construct in Stack.of(scope).node.root.node.find_all():
-        if (
-            isinstance(construct, wafv2.CfnWebACLAssociation)
-            and Stack.of(construct).resolve(construct.resource_arn) == wanted
+        if not isinstance(construct, wafv2.CfnWebACLAssociation):
+            continue
+        same_stack = Stack.of(construct).node.path == stack.node.path
+        if construct.resource_arn == pool.user_pool_arn or (
+            same_stack and stack.resolve(construct.resource_arn) == wanted
         ):
             found.append(construct.node.path)
     return found

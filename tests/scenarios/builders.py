@@ -43,8 +43,8 @@ from constructs_lib.operations import (
     OperationsSettings,
     WafSettings,
 )
-from constructs_lib.triggers import PostConfirmation, PreSignUp, Triggers
 from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.triggers import PostConfirmation, PreSignUp, Triggers
 from constructs_lib.user_files import FileOwner, UserFilesSettings
 from tests.conftest import TEST_ENV
 
