@@ -45,6 +45,7 @@ class AuthStack(Stack):
             identity_providers=config.identity_providers,
             identity_pool=config.identity_pool,
             user_files=config.user_files,
+            operations=config.operations,
         )
         outputs = {
             **self.auth.consumer_config(),
