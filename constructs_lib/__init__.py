@@ -32,6 +32,15 @@ from constructs_lib.identity_pool import (
     RoleMapping,
     SecureIdentityPool,
 )
+from constructs_lib.operations import (
+    AlarmSettings,
+    AuthEventsDestination,
+    AuthOperations,
+    DashboardSettings,
+    LogDeliverySettings,
+    OperationsSettings,
+    WafSettings,
+)
 from constructs_lib.resource_servers import CustomScope, ResourceServer, ResourceServers
 from constructs_lib.triggers import (
     ClaimsFailMode,
@@ -64,12 +73,15 @@ from constructs_lib.user_pool import (
 
 __all__ = [
     "AdaptiveAction",
+    "AlarmSettings",
     "AmazonLogin",
     "AmbiguousRoles",
     "AppAccess",
     "AppClient",
     "AppClients",
     "AppleLogin",
+    "AuthEventsDestination",
+    "AuthOperations",
     "ClaimRule",
     "ClaimsFailMode",
     "ClaimsTable",
@@ -79,6 +91,7 @@ __all__ = [
     "ConsumerParameters",
     "CustomMessages",
     "CustomScope",
+    "DashboardSettings",
     "FacebookLogin",
     "FileOwner",
     "GoogleLogin",
@@ -87,10 +100,12 @@ __all__ = [
     "HostedUiDomain",
     "HttpApiAuthorization",
     "IdentityPoolSettings",
+    "LogDeliverySettings",
     "MachineClient",
     "MessageTemplate",
     "OidcEndpointUrls",
     "OidcLogin",
+    "OperationsSettings",
     "PostConfirmation",
     "PreSignUp",
     "PreTokenGeneration",
@@ -111,6 +126,7 @@ __all__ = [
     "UserFilesSettings",
     "UserPoolSettings",
     "UserPoolTriggers",
+    "WafSettings",
     "WebClient",
     "consumer_config",
     "define_app_access",
