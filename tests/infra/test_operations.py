@@ -434,11 +434,11 @@ def test_waf_logging_and_waf_switch_off(stack: Stack) -> None:
 # Log delivery ------------------------------------------------------------------------------
 
 
-def log_configurations(template: Template) -> list[dict[str, Any]]:
+def log_configurations(template: Template, pool: Any = POOL_REF) -> list[dict[str, Any]]:
     found = template.find_resources("AWS::Cognito::LogDeliveryConfiguration")
     assert len(found) == 1
     props = next(iter(found.values()))["Properties"]
-    assert props["UserPoolId"] == POOL_REF
+    assert props["UserPoolId"] == pool
     configurations: list[dict[str, Any]] = props["LogConfigurations"]
     return configurations
 
@@ -724,3 +724,36 @@ def test_does_not_fail_when_values_are_tokens(stack: Stack) -> None:
     assert web_acl(template)["Rules"][1]["Statement"]["ManagedRuleGroupStatement"]["Name"] == {
         "Ref": "Group"
     }
+
+
+def test_auth_events_on_a_plain_user_pool_are_judged_from_its_plan(stack: Stack) -> None:
+    events = OperationsSettings(
+        log_delivery=LogDeliverySettings(user_auth_events=AuthEventsDestination.cloudwatch_logs())
+    )
+    plus = cognito.UserPool(
+        stack,
+        "Plus",
+        feature_plan=cognito.FeaturePlan.PLUS,
+        standard_threat_protection_mode=cognito.StandardThreatProtectionMode.AUDIT_ONLY,
+    )
+    AuthOperations(stack, "PlusOps", user_pool=plus, settings=events)
+    essentials = cognito.UserPool(stack, "Essentials")
+    with pytest.raises(ConfigurationError, match="user_auth_events needs the PLUS feature plan"):
+        AuthOperations(stack, "EssentialsOps", user_pool=essentials, settings=events)
+
+
+def test_does_not_fail_when_an_imported_pools_plan_cannot_be_told(stack: Stack) -> None:
+    pool = cognito.UserPool.from_user_pool_id(stack, "Pool", "eu-west-1_EXAMPLE")
+    AuthOperations(
+        stack,
+        "Ops",
+        user_pool=pool,
+        settings=OperationsSettings(
+            log_delivery=LogDeliverySettings(
+                user_auth_events=AuthEventsDestination.cloudwatch_logs()
+            )
+        ),
+    )
+    configurations = log_configurations(Template.from_stack(stack), "eu-west-1_EXAMPLE")
+    sources = [c["EventSource"] for c in configurations]
+    assert sources == ["userNotification", "userAuthEvents"]
