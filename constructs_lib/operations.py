@@ -370,9 +370,8 @@ class AuthOperations(Construct):
         settings = settings or OperationsSettings()
         functions = dict(trigger_functions or {})
         problems = Problems(type(self).__name__)
-        operations_problems(
-            settings, threat_protection_plus=threat_protection_plus_of(user_pool), problems=problems
-        )
+        plus = threat_protection_plus_of(user_pool)
+        operations_problems(settings, threat_protection_plus=plus, problems=problems)
         if settings.waf.enabled and _web_acl_associations(scope, user_pool):
             problems.add(
                 "operations.waf: the user pool already has a web ACL in this app, and Cognito "
@@ -399,6 +398,13 @@ class AuthOperations(Construct):
         self.auth_events_log_group: logs.LogGroup | None = None
         self.log_delivery: cognito.CfnLogDeliveryConfiguration | None = None
         self._warn_about_capacity(settings.expected_peak_sign_ins_per_second)
+        if plus is None and settings.log_delivery.user_auth_events is not None:
+            Annotations.of(self).add_warning_v2(
+                "cognito-auth:operations:auth-events-plan",
+                "log_delivery.user_auth_events: the plan of this imported user pool cannot be "
+                "told here; Cognito exports authentication events only from pools on the PLUS "
+                "plan with threat protection, and the deploy fails otherwise",
+            )
         if settings.waf.enabled:
             self._define_waf(settings.waf)
         if settings.log_delivery.enabled:

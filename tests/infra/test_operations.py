@@ -757,3 +757,6 @@ def test_does_not_fail_when_an_imported_pools_plan_cannot_be_told(stack: Stack) 
     configurations = log_configurations(Template.from_stack(stack), "eu-west-1_EXAMPLE")
     sources = [c["EventSource"] for c in configurations]
     assert sources == ["userNotification", "userAuthEvents"]
+    Annotations.from_stack(stack).has_warning(
+        "/TestStack/Ops", Match.string_like_regexp("plan of this imported user pool cannot be told")
+    )
