@@ -524,7 +524,7 @@ class AuthOperations(Construct):
         if not waf.logging:
             return
         # WAF logs only to log groups whose name starts with aws-waf-logs-.
-        # https://docs.aws.amazon.com/waf/latest/developerguide/logging-cw-logs.html
+        # https://docs.aws.amazon.com/waf/latest/APIReference/API_LoggingConfiguration.html
         log_name = f"aws-waf-logs-{Names.unique_resource_name(self, max_length=100)}"
         self.waf_log_group = logs.LogGroup(
             self,
