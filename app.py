@@ -47,6 +47,7 @@ class AuthStack(Stack):
             user_files=config.user_files,
             # On: CognitoAuth defines the replica-Region stacks next to this one in the app.
             replication=config.replication,
+            operations=config.operations,
         )
         outputs = {
             **self.auth.consumer_config(),

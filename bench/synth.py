@@ -2,7 +2,9 @@
 
 Both sides build and synthesize the example app's stack: the pool of ``cdk.json`` with its
 groups, its four triggers (roles, log groups, policies), the two tables, the web client on a
-prefix domain with its branding, the identity pool, the files and log buckets, and the outputs. They
+prefix domain with its branding, the identity pool, the files and log buckets, the operations
+(18 alarms to an encrypted topic, a dashboard, a web ACL with its logs, log delivery), and the
+outputs. They
 run in the same process, interleaved, after a warm-up, so that the jsii start-up and the
 machine's noise fall on both alike; a second table times whole processes.
 Run: ``.venv/bin/python -m bench.synth``.
@@ -21,13 +23,18 @@ from collections.abc import Callable
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from aws_cdk import App, Aws, CfnOutput, Duration, RemovalPolicy, Stack  # after the environment
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cw_actions
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_cognito_identitypool as identitypool
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_wafv2 as wafv2
 
 from app import define_example
 from constructs_lib.triggers import handler_folder
@@ -68,8 +75,9 @@ def with_l2s_directly(app: App) -> None:
     )
     for name, precedence in (("admins", 0), ("users", 10)):
         pool.add_group(f"Group{name}", group_name=name, precedence=precedence)
-    _triggers_directly(stack, pool)
+    functions = _triggers_directly(stack, pool)
     outputs = _access_directly(stack, pool)
+    _operations_directly(stack, pool, functions)
     issuer = f"https://{pool.user_pool_provider_name}"
     outputs.update(
         {
@@ -174,8 +182,158 @@ def _access_directly(stack: Stack, pool: cognito.UserPool) -> dict[str, str]:
     }
 
 
-def _triggers_directly(stack: Stack, pool: cognito.UserPool) -> None:
+def _operations_directly(
+    stack: Stack, pool: cognito.UserPool, functions: dict[str, lambda_.Function]
+) -> None:
+    """The example's operations: alarms, dashboard, web ACL with logs, log delivery."""
+    key = kms.Key(stack, "AlarmKey", enable_key_rotation=True)
+    key.add_to_resource_policy(
+        iam.PolicyStatement(
+            principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],
+        )
+    )
+    action = cw_actions.SnsAction(sns.Topic(stack, "AlarmTopic", master_key=key, enforce_ssl=True))
+
+    def query(metric_name: str, function: str = "SUM") -> cloudwatch.MathExpression:
+        return cloudwatch.MathExpression(
+            expression=f'SELECT {function}({metric_name}) FROM SCHEMA("AWS/Cognito", UserPool, '
+            f"UserPoolClient) WHERE UserPool = '{pool.user_pool_id}'",
+            period=Duration.minutes(5),
+        )
+
+    calls = cloudwatch.Metric(
+        namespace="AWS/Usage",
+        metric_name="CallCount",
+        dimensions_map={
+            "Service": "Cognito Userpools",
+            "Type": "API",
+            "Resource": "UserAuthentication",
+            "Class": "None",
+        },
+        statistic="Sum",
+        period=Duration.minutes(1),
+    )
+    quota = cloudwatch.MathExpression(
+        expression="(calls / PERIOD(calls)) / SERVICE_QUOTA(calls) * 100",
+        using_metrics={"calls": calls},
+        period=Duration.minutes(1),
+    )
+    metrics: dict[str, tuple[cloudwatch.IMetric, float]] = {
+        name: (query(name), 1)
+        for name in (
+            "SignInThrottles",
+            "SignUpThrottles",
+            "TokenRefreshThrottles",
+            "FederationThrottles",
+        )
+    }
+    metrics["Quota"] = (quota, 80)
+    metrics["Ratio"] = (query("SignInSuccesses", "AVG"), 0.5)
+    for name, fn in functions.items():
+        metrics[f"{name}Errors"] = (fn.metric_errors(period=Duration.minutes(5)), 1)
+        metrics[f"{name}Throttles"] = (fn.metric_throttles(period=Duration.minutes(5)), 1)
+        metrics[f"{name}Duration"] = (
+            fn.metric_duration(period=Duration.minutes(5), statistic="p99"),
+            4000,
+        )
+    for name, (metric, threshold) in metrics.items():
+        alarm = metric.create_alarm(
+            stack,
+            f"{name}Alarm",
+            threshold=threshold,
+            evaluation_periods=1,
+            alarm_description=f"{name}: what it means and what to do",
+        )
+        alarm.add_alarm_action(action)
+        alarm.add_ok_action(action)
+    dashboard = cloudwatch.Dashboard(stack, "Dashboard")
+    dashboard.add_widgets(
+        *(
+            cloudwatch.GraphWidget(title=name, left=[metric])
+            for name, (metric, _) in metrics.items()
+        )
+    )
+    visibility = {"cloudWatchMetricsEnabled": True, "sampledRequestsEnabled": True}
+    groups = (
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+    )
+    acl = wafv2.CfnWebACL(
+        stack,
+        "WebAcl",
+        scope="REGIONAL",
+        default_action={"allow": {}},
+        visibility_config={"metricName": "Auth", **visibility},
+        rules=[
+            {
+                "name": "RateLimitPerIp",
+                "priority": 0,
+                "action": {"block": {}},
+                "statement": {
+                    "rateBasedStatement": {
+                        "aggregateKeyType": "IP",
+                        "limit": 1000,
+                        "evaluationWindowSec": 300,
+                    }
+                },
+                "visibilityConfig": {
+                    "metricName": "Rate",
+                    "cloudWatchMetricsEnabled": True,
+                    "sampledRequestsEnabled": True,
+                },
+            },
+            *(
+                {
+                    "name": g,
+                    "priority": i,
+                    "overrideAction": {"none": {}},
+                    "statement": {"managedRuleGroupStatement": {"vendorName": "AWS", "name": g}},
+                    "visibilityConfig": {
+                        "metricName": g,
+                        "cloudWatchMetricsEnabled": True,
+                        "sampledRequestsEnabled": True,
+                    },
+                }
+                for i, g in enumerate(groups, start=1)
+            ),
+        ],
+    )
+    wafv2.CfnWebACLAssociation(
+        stack, "WebAclAssociation", resource_arn=pool.user_pool_arn, web_acl_arn=acl.attr_arn
+    )
+    waf_logs = logs.LogGroup(
+        stack,
+        "WafLogs",
+        log_group_name="aws-waf-logs-example",
+        retention=logs.RetentionDays.ONE_MONTH,
+    )
+    wafv2.CfnLoggingConfiguration(
+        stack,
+        "WafLogging",
+        resource_arn=acl.attr_arn,
+        log_destination_configs=[waf_logs.log_group_arn],
+    )
+    notifications = logs.LogGroup(stack, "NotificationLogs", retention=logs.RetentionDays.ONE_MONTH)
+    cognito.CfnLogDeliveryConfiguration(
+        stack,
+        "LogDelivery",
+        user_pool_id=pool.user_pool_id,
+        log_configurations=[
+            {
+                "eventSource": "userNotification",
+                "logLevel": "ERROR",
+                "cloudWatchLogsConfiguration": {"logGroupArn": notifications.log_group_arn},
+            }
+        ],
+    )
+
+
+def _triggers_directly(stack: Stack, pool: cognito.UserPool) -> dict[str, lambda_.Function]:
     """The example's four triggers and two tables, as plain L2s."""
+    functions: dict[str, lambda_.Function] = {}
     tables = {
         name: dynamodb.TableV2(
             stack,
@@ -228,6 +386,7 @@ def _triggers_directly(stack: Stack, pool: cognito.UserPool) -> None:
         )
         version = cognito.LambdaVersion.V2_0 if module == "pre_token_generation" else None
         pool.add_trigger(operation, function, version)
+        functions[module] = function
         grants = {
             "pre_token_generation": (["dynamodb:GetItem"], tables["UserClaims"].table_arn),
             "post_confirmation": (["dynamodb:PutItem"], tables["UserProfiles"].table_arn),
@@ -241,6 +400,7 @@ def _triggers_directly(stack: Stack, pool: cognito.UserPool) -> None:
                     statements=[iam.PolicyStatement(actions=actions, resources=[resource])],
                 )
             )
+    return functions
 
 
 def synth_seconds(define: Callable[[App], None]) -> float:

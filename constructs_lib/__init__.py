@@ -32,6 +32,15 @@ from constructs_lib.identity_pool import (
     RoleMapping,
     SecureIdentityPool,
 )
+from constructs_lib.operations import (
+    AlarmSettings,
+    AuthEventsDestination,
+    AuthOperations,
+    DashboardSettings,
+    LogDeliverySettings,
+    OperationsSettings,
+    WafSettings,
+)
 from constructs_lib.replication import RegionalSettings, Replication, UserPoolReplication
 from constructs_lib.resource_servers import CustomScope, ResourceServer, ResourceServers
 from constructs_lib.triggers import (
@@ -66,12 +75,15 @@ from constructs_lib.user_pool import (
 
 __all__ = [
     "AdaptiveAction",
+    "AlarmSettings",
     "AmazonLogin",
     "AmbiguousRoles",
     "AppAccess",
     "AppClient",
     "AppClients",
     "AppleLogin",
+    "AuthEventsDestination",
+    "AuthOperations",
     "ClaimRule",
     "ClaimsFailMode",
     "ClaimsTable",
@@ -81,6 +93,7 @@ __all__ = [
     "ConsumerParameters",
     "CustomMessages",
     "CustomScope",
+    "DashboardSettings",
     "FacebookLogin",
     "FileOwner",
     "GoogleLogin",
@@ -89,10 +102,12 @@ __all__ = [
     "HostedUiDomain",
     "HttpApiAuthorization",
     "IdentityPoolSettings",
+    "LogDeliverySettings",
     "MachineClient",
     "MessageTemplate",
     "OidcEndpointUrls",
     "OidcLogin",
+    "OperationsSettings",
     "PoolMigration",
     "PostConfirmation",
     "PreSignUp",
@@ -117,6 +132,7 @@ __all__ = [
     "UserPoolReplication",
     "UserPoolSettings",
     "UserPoolTriggers",
+    "WafSettings",
     "WebClient",
     "consumer_config",
     "define_app_access",

@@ -29,6 +29,14 @@ from constructs_lib.federation import (
     SamlLogin,
 )
 from constructs_lib.identity_pool import IdentityPoolSettings
+from constructs_lib.operations import (
+    AlarmSettings,
+    AuthEventsDestination,
+    DashboardSettings,
+    LogDeliverySettings,
+    OperationsSettings,
+    WafSettings,
+)
 from constructs_lib.replication import Replication
 from constructs_lib.triggers import (
     ClaimsFailMode,
@@ -91,6 +99,8 @@ class AppConfig:
     user_files: UserFilesSettings | None = None
     #: None: replication off (the ``replication`` section's ``enabled`` is false or missing).
     replication: Replication | None = None
+    #: None: no alarms, dashboard, web ACL or log delivery.
+    operations: OperationsSettings | None = None
 
 
 def merge_context(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -140,6 +150,7 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
     identity = reader.section("identity_pool")
     files = reader.section("user_files")
     replication_section = reader.section("replication")
+    operations_section = reader.section("operations")
     reader.finish()
     settings = _user_pool_settings(pool) if pool is not None else UserPoolSettings()
     trigger_config = _triggers(triggers) if triggers is not None else None
@@ -152,6 +163,7 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
     identity_pool = _identity_pool(identity) if identity is not None else None
     user_files = _user_files(files) if files is not None else None
     replication = _replication(replication_section) if replication_section is not None else None
+    operations = _operations(operations_section) if operations_section is not None else None
     problems.raise_if_any()
     return AppConfig(
         stack_name=stack_name,
@@ -163,6 +175,7 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
         identity_pool=identity_pool,
         user_files=user_files,
         replication=replication,
+        operations=operations,
     )
 
 
@@ -180,6 +193,81 @@ def _replication(section: _Reader) -> Replication | None:
         )
         return None
     return Replication(regions=regions)
+
+
+_AUTH_EVENTS = {"off": None, "cloudwatch_logs": "cloudwatch_logs"}
+
+
+def _operations(section: _Reader) -> OperationsSettings:
+    """Each part has ``"enabled"``; a part left out keeps the library's default (on)."""
+    base = OperationsSettings()
+    alarms = _operations_alarms(section.section("alarms"), base.alarms)
+    dashboard = base.dashboard
+    part = section.section("dashboard")
+    if part is not None:
+        dashboard = DashboardSettings(
+            enabled=_first_flag(part.flag("enabled"), True),
+            dashboard_name=part.text("dashboard_name"),
+        )
+        part.finish()
+    waf = _operations_waf(section.section("waf"), base.waf)
+    log_delivery = base.log_delivery
+    part = section.section("log_delivery")
+    if part is not None:
+        events = part.choice("user_auth_events", _AUTH_EVENTS)
+        log_delivery = LogDeliverySettings(
+            enabled=_first_flag(part.flag("enabled"), True),
+            user_notification_errors=_first_flag(part.flag("user_notification_errors"), True),
+            user_auth_events=AuthEventsDestination.cloudwatch_logs() if events else None,
+        )
+        part.finish()
+    settings = OperationsSettings(
+        alarms=alarms,
+        dashboard=dashboard,
+        waf=waf,
+        log_delivery=log_delivery,
+        expected_peak_sign_ins_per_second=section.number("expected_peak_sign_ins_per_second"),
+    )
+    section.finish()
+    return settings
+
+
+def _operations_alarms(part: _Reader | None, base: AlarmSettings) -> AlarmSettings:
+    if part is None:
+        return base
+    percent = part.real("quota_utilization_percent")
+    ratio = part.real("sign_in_success_ratio_min")
+    alarms = AlarmSettings(
+        enabled=_first_flag(part.flag("enabled"), True),
+        throttles=_first_flag(part.flag("throttles"), True),
+        triggers=_first_flag(part.flag("triggers"), True),
+        quota_utilization_percent=percent
+        if percent is not None
+        else base.quota_utilization_percent,
+        sign_in_success_ratio_min=ratio if ratio is not None else base.sign_in_success_ratio_min,
+    )
+    part.finish()
+    return alarms
+
+
+def _operations_waf(part: _Reader | None, base: WafSettings) -> WafSettings:
+    if part is None:
+        return base
+    limit = part.number("rate_limit")
+    window = part.number("evaluation_window_seconds")
+    groups = part.list_of_text("managed_rule_groups")
+    waf = WafSettings(
+        enabled=_first_flag(part.flag("enabled"), True),
+        rate_limit=limit if limit is not None else base.rate_limit,
+        evaluation_window=Duration.seconds(window)
+        if window is not None
+        else base.evaluation_window,
+        managed_rule_groups=tuple(groups) if groups is not None else base.managed_rule_groups,
+        count_only=_first_flag(part.flag("count_only"), False),
+        logging=_first_flag(part.flag("logging"), True),
+    )
+    part.finish()
+    return waf
 
 
 def _identity_pool(section: _Reader) -> IdentityPoolSettings:
@@ -654,6 +742,10 @@ class _Reader:
 
     def number(self, key: str) -> int | None:
         value: int | None = self._typed(key, (int,), "a whole number", False)
+        return value
+
+    def real(self, key: str) -> float | None:
+        value: float | None = self._typed(key, (int, float), "a number", False)
         return value
 
     def choice(self, key: str, choices: Mapping[str, _E], *, required: bool = False) -> _E | None:

@@ -38,6 +38,12 @@ from constructs_lib.identity_pool import (
     identity_pool_problems,
     user_writable_claim_problems,
 )
+from constructs_lib.operations import (
+    AuthOperations,
+    OperationsSettings,
+    operations_problems,
+    threat_protection_plus_of,
+)
 from constructs_lib.replication import (
     Replication,
     UserPoolReplication,
@@ -96,6 +102,8 @@ class CognitoAuth(Construct):
             multi-Region key, the updated issuer, a replica and a stack per replica Region with
             the triggers; needs ESSENTIALS or PLUS and a stack with an explicit account and
             Region. ``issuer_url`` then gives the updated issuer. Default: none.
+        operations: Alarms, a dashboard, a WAF web ACL and log delivery for the pool
+            (``AuthOperations``); the trigger functions are watched too. Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
@@ -117,6 +125,7 @@ class CognitoAuth(Construct):
         domain: HostedUiDomain | None = None,
         identity_providers: Sequence[IdentityProvider] = (),
         replication: Replication | None = None,
+        operations: OperationsSettings | None = None,
     ) -> None:
         if clients is None:
             clients = defaults.default_clients() if existing_user_pool is None else ()
@@ -156,6 +165,8 @@ class CognitoAuth(Construct):
             self._replication_problems(
                 replication, user_pool, existing_user_pool, triggers, domain, scope, problems
             )
+        if operations is not None:
+            _operations_problems(operations, user_pool, existing_user_pool, problems)
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -180,6 +191,7 @@ class CognitoAuth(Construct):
         self._define_identity_pool(identity_pool)
         self._define_user_files(user_files)
         self._define_replication(replication, triggers)
+        self._define_operations(operations)
 
     @staticmethod
     def _replication_problems(
@@ -225,6 +237,20 @@ class CognitoAuth(Construct):
                 "the identity pool is not replicated: it stays in the user pool's Region, so AWS "
                 "credentials for signed-in users are not available there on failover",
             )
+
+    def _define_operations(self, settings: OperationsSettings | None) -> None:
+        self.operations: AuthOperations | None = None
+        if settings is None:
+            return
+        functions = self.triggers.functions if self.triggers is not None else {}
+        # "Operations" is public contract: the log groups' logical IDs derive from it.
+        self.operations = AuthOperations(
+            self,
+            "Operations",
+            user_pool=self.user_pool,
+            settings=settings,
+            trigger_functions=functions,
+        )
 
     @staticmethod
     def _federation_problems(
@@ -484,6 +510,25 @@ def _managed_login_plan_problems(
             "LITE; pass managed_login_version=ManagedLoginVersion.CLASSIC_HOSTED_UI to "
             "HostedUiDomain, or choose another plan"
         )
+
+
+def _operations_problems(
+    settings: OperationsSettings,
+    pool_settings: UserPoolSettings | None,
+    existing: cognito.IUserPool | None,
+    problems: Problems,
+) -> None:
+    """The operations settings, judged against the plan and threat protection of the pool."""
+    plus: bool | None
+    if existing is None:
+        pool = pool_settings or UserPoolSettings()
+        plus = (
+            pool.effective_feature_plan == cognito.FeaturePlan.PLUS
+            and pool.threat_protection is not None
+        )
+    else:
+        plus = threat_protection_plus_of(existing)
+    operations_problems(settings, threat_protection_plus=plus, problems=problems)
 
 
 def _feature_plan_of(

@@ -221,3 +221,47 @@ def default_clients() -> tuple[WebClient, ...]:
     from constructs_lib.clients import WebClient  # clients.py imports this module
 
     return (WebClient(name="web", o_auth=False),)
+
+
+# Operations (alarms, dashboard, WAF) ---------------------------------------------------------
+
+#: Cognito publishes its user pool metrics at 5-minute intervals; a shorter period only adds
+#: empty points. https://docs.aws.amazon.com/cognito/latest/developerguide/tracking-quotas-and-usage-in-cloud-watch-and-service-quotas.html
+COGNITO_METRIC_PERIOD = Duration.minutes(5)
+#: Warn while there is still room: at 100 % users are throttled.
+QUOTA_UTILIZATION_ALARM_PERCENT = 80.0
+#: Wrong passwords are normal; half of all sign-ins failing for 15 minutes is an attack or an
+#: outage.
+SIGN_IN_SUCCESS_RATIO_MIN = 0.5
+#: 80 % of the 5 seconds Cognito waits for a trigger: time to act before users' requests fail.
+TRIGGER_DURATION_ALARM = Duration.seconds(4)
+#: Cognito's default UserAuthentication quota, per account and Region (all pools together).
+#: https://docs.aws.amazon.com/cognito/latest/developerguide/quotas.html
+USER_AUTHENTICATION_DEFAULT_QUOTA_RPS = 120
+#: An SRP sign-in is two UserAuthentication requests: InitiateAuth and RespondToAuthChallenge.
+USER_AUTHENTICATION_REQUESTS_PER_SIGN_IN = 2
+#: The AWS/Usage dimensions of the UserAuthentication category (CloudWatch usage metrics).
+USER_AUTHENTICATION_USAGE_DIMENSIONS = (
+    ("Service", "Cognito Userpools"),
+    ("Type", "API"),
+    ("Resource", "UserAuthentication"),
+    ("Class", "None"),
+)
+#: Purchased capacity above the default quota, US East, full month (announcement of
+#: 2024-01-25: https://aws.amazon.com/about-aws/whats-new/2024/01/provisioned-capacity-api-limits-amazon-cognito/).
+PURCHASED_CAPACITY_USD_PER_RPS_MONTH = 20
+#: Requests one client IP may make per window: a sign-in is 2-3 API calls and a page of the
+#: hosted UI several requests, and offices share one IP behind NAT, so 1,000 per 5 minutes
+#: (about 3 per second, sustained) leaves room for people and stops scripted guessing.
+WAF_RATE_LIMIT = 1000
+WAF_EVALUATION_WINDOW = Duration.minutes(5)
+#: AWS managed groups Cognito allows, without extra subscription fees: common exploits, known
+#: bad inputs, and IPs Amazon threat intelligence lists.
+WAF_MANAGED_RULE_GROUPS = (
+    "AWSManagedRulesCommonRuleSet",
+    "AWSManagedRulesKnownBadInputsRuleSet",
+    "AWSManagedRulesAmazonIpReputationList",
+)
+#: WAF's range for a rate-based rule's limit and its evaluation windows (seconds).
+WAF_RATE_LIMIT_RANGE = (10, 2_000_000_000)
+WAF_EVALUATION_WINDOWS_SECONDS = (60, 120, 300, 600)

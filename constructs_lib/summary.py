@@ -7,6 +7,7 @@ security settings, what is on and off, warnings) without reading the template.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ def summarize(outdir: Path) -> str:
         for pool_id, pool in _resources(template, "AWS::Cognito::UserPool"):
             lines.extend(_user_pool_lines(pool_id, pool, template))
         lines.extend(_access_lines(template))
+        lines.extend(_operations_lines(template))
         outputs = sorted(template.get("Outputs", {}))
         if outputs:
             lines.append(f"  outputs: {', '.join(outputs)}")
@@ -149,6 +151,80 @@ def _access_lines(template: dict[str, Any]) -> list[str]:
     buckets = sum(1 for _ in _resources(template, "AWS::S3::Bucket"))
     if buckets:
         lines.append(f"  S3 buckets: {buckets}")
+    return lines
+
+
+def _operations_lines(template: dict[str, Any]) -> list[str]:
+    """What is watched: alarms by kind, dashboards, the web ACL and Cognito log delivery."""
+    throttles: list[str] = []
+    watched: list[str] = []
+    functions: set[str] = set()
+    function_metrics: list[str] = []
+    other = 0
+    alarms = list(_resources(template, "AWS::CloudWatch::Alarm"))
+    for _, alarm in alarms:
+        props = alarm.get("Properties", {})
+        expression = json.dumps([m.get("Expression") for m in props.get("Metrics", [])])
+        throttled = re.search(r"SUM\((\w+)Throttles\)", expression)
+        if throttled:
+            throttles.append(throttled.group(1))
+        elif "SERVICE_QUOTA" in expression:
+            watched.append(f"UserAuthentication quota >= {props.get('Threshold')} %")
+        elif "AVG(SignInSuccesses)" in expression:
+            watched.append(f"sign-in success ratio < {props.get('Threshold')}")
+        elif props.get("Namespace") == "AWS/Lambda":
+            functions.add(json.dumps(props.get("Dimensions")))
+            metric = props.get("ExtendedStatistic", "") + " " + props.get("MetricName", "")
+            if metric.strip() not in function_metrics:
+                function_metrics.append(metric.strip())
+        else:
+            other += 1
+    if not alarms and not list(_resources(template, "AWS::WAFv2::WebACL")):
+        return []
+    parts = []
+    if throttles:
+        parts.append(f"throttles of {', '.join(throttles)}")
+    parts.extend(watched)
+    if functions:
+        parts.append(f"{len(functions)} triggers' {', '.join(function_metrics)}")
+    if other:
+        parts.append(f"{other} other")
+    dashboards = sum(1 for _ in _resources(template, "AWS::CloudWatch::Dashboard"))
+    lines = [
+        f"  watched: {len(alarms)} alarms ({'; '.join(parts) or 'none'}); dashboards: {dashboards}"
+    ]
+    for _, acl in _resources(template, "AWS::WAFv2::WebACL"):
+        rules = []
+        for rule in acl.get("Properties", {}).get("Rules", []):
+            statement = rule.get("Statement", {})
+            mode = (
+                "count"
+                if "Count" in (rule.get("Action") or rule.get("OverrideAction") or {})
+                else "block"
+            )
+            rate = statement.get("RateBasedStatement")
+            if rate:
+                rules.append(
+                    f"rate limit {rate.get('Limit')} per client IP per "
+                    f"{rate.get('EvaluationWindowSec', 300)} s ({mode})"
+                )
+            else:
+                group = statement.get("ManagedRuleGroupStatement", {}).get("Name", rule.get("Name"))
+                rules.append(f"{group} ({mode})")
+        logged = any(True for _ in _resources(template, "AWS::WAFv2::LoggingConfiguration"))
+        lines.append(
+            f"  web ACL on the user pool: {len(rules)} rules: {', '.join(rules)}; "
+            f"request logs: {_on(logged)}"
+        )
+    deliveries = []
+    for _, config in _resources(template, "AWS::Cognito::LogDeliveryConfiguration"):
+        for entry in config.get("Properties", {}).get("LogConfigurations", []):
+            target = next(
+                (k.replace("Configuration", "") for k in entry if k.endswith("Configuration")), "?"
+            )
+            deliveries.append(f"{entry.get('EventSource')} {entry.get('LogLevel')} -> {target}")
+    if deliveries:
+        lines.append(f"  Cognito log delivery: {', '.join(deliveries)}")
     return lines
 
 

@@ -160,3 +160,28 @@ def test_replication_defaults() -> None:
 
 def test_user_migration_copies_groups_by_default() -> None:
     assert defaults.MIGRATION_COPIES_GROUPS is True
+
+
+def test_operations_defaults() -> None:
+    assert defaults.COGNITO_METRIC_PERIOD.to_minutes() == 5
+    assert defaults.QUOTA_UTILIZATION_ALARM_PERCENT == 80
+    assert defaults.SIGN_IN_SUCCESS_RATIO_MIN == 0.5
+    assert defaults.TRIGGER_DURATION_ALARM.to_milliseconds() == 4000  # 80 % of Cognito's 5 s
+    assert defaults.USER_AUTHENTICATION_DEFAULT_QUOTA_RPS == 120
+    assert defaults.USER_AUTHENTICATION_REQUESTS_PER_SIGN_IN == 2
+    assert dict(defaults.USER_AUTHENTICATION_USAGE_DIMENSIONS) == {
+        "Service": "Cognito Userpools",
+        "Type": "API",
+        "Resource": "UserAuthentication",
+        "Class": "None",
+    }
+    assert defaults.PURCHASED_CAPACITY_USD_PER_RPS_MONTH == 20
+    assert defaults.WAF_RATE_LIMIT == 1000
+    assert defaults.WAF_EVALUATION_WINDOW.to_seconds() == 300
+    assert defaults.WAF_MANAGED_RULE_GROUPS == (
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+        "AWSManagedRulesAmazonIpReputationList",
+    )
+    assert defaults.WAF_RATE_LIMIT_RANGE == (10, 2_000_000_000)
+    assert defaults.WAF_EVALUATION_WINDOWS_SECONDS == (60, 120, 300, 600)

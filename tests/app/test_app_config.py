@@ -87,8 +87,8 @@ def test_unknown_keys_are_refused_with_the_known_ones() -> None:
     assert any(
         p.startswith(
             "cdk.json: cognito_auth: unknown key(s) stack; known: hosted_ui, identity_pool, "
-            "identity_providers, replication, stack_name, triggers, user_files, user_pool, "
-            "web_client"
+            "identity_providers, operations, replication, stack_name, triggers, user_files, "
+            "user_pool, web_client"
         )
         for p in problems
     )
@@ -280,3 +280,83 @@ def test_a_misspelt_key_in_a_disabled_provider_is_refused() -> None:
         match=re.escape("cognito_auth.identity_providers.google: unknown key(s) enabeld"),
     ):
         parse_app_config({"identity_providers": {"google": {"enabeld": True, "client_id": "x"}}})
+
+
+def test_the_shipped_operations_section_turns_every_part_on() -> None:
+    import json
+    from pathlib import Path
+
+    shipped = json.loads((Path(__file__).parents[2] / "cdk.json").read_text())["context"]
+    operations = parse_app_config(merge_context(shipped)).operations
+    assert operations is not None
+    assert operations.alarms.enabled and operations.alarms.quota_utilization_percent == 80
+    assert operations.alarms.sign_in_success_ratio_min == 0.5
+    assert operations.dashboard.enabled
+    assert operations.waf.enabled and operations.waf.rate_limit == 1000
+    assert operations.waf.evaluation_window.to_seconds() == 300
+    assert operations.waf.count_only is False and operations.waf.logging is True
+    assert operations.log_delivery.user_notification_errors is True
+    assert operations.log_delivery.user_auth_events is None
+
+
+def test_each_operations_part_switches_off_and_takes_its_values() -> None:
+    operations = parse_app_config(
+        {
+            "operations": {
+                "alarms": {"enabled": False},
+                "dashboard": {"enabled": False},
+                "waf": {
+                    "count_only": True,
+                    "rate_limit": 200,
+                    "evaluation_window_seconds": 60,
+                    "managed_rule_groups": ["AWSManagedRulesCommonRuleSet"],
+                },
+                "log_delivery": {"user_auth_events": "cloudwatch_logs"},
+                "expected_peak_sign_ins_per_second": 150,
+            }
+        }
+    ).operations
+    assert operations is not None
+    assert not operations.alarms.enabled and not operations.dashboard.enabled
+    assert (operations.waf.rate_limit, operations.waf.count_only) == (200, True)
+    assert operations.waf.evaluation_window.to_seconds() == 60
+    assert tuple(operations.waf.managed_rule_groups) == ("AWSManagedRulesCommonRuleSet",)
+    events = operations.log_delivery.user_auth_events
+    assert events is not None and events.kind == "cloudwatch_logs"
+    assert operations.expected_peak_sign_ins_per_second == 150
+    assert parse_app_config({}).operations is None
+
+
+def test_fails_when_the_operations_section_has_unknown_keys_or_wrong_types() -> None:
+    with pytest.raises(ConfigurationError) as caught:
+        parse_app_config(
+            {
+                "operations": {
+                    "alarm": {},
+                    "waf": {"rate_limit": "fast", "window": 60},
+                    "alarms": {"sign_in_success_ratio_min": "half"},
+                    "log_delivery": {"user_auth_events": "s3"},
+                }
+            }
+        )
+    problems = caught.value.problems
+    assert any(
+        p.startswith("cdk.json: cognito_auth.operations: unknown key(s) alarm; known: ")
+        for p in problems
+    )
+    assert (
+        "cdk.json: cognito_auth.operations.waf.rate_limit: expected a whole number, got 'fast'"
+        in problems
+    )
+    assert any(
+        p.startswith("cdk.json: cognito_auth.operations.waf: unknown key(s) window")
+        for p in problems
+    )
+    assert (
+        "cdk.json: cognito_auth.operations.alarms.sign_in_success_ratio_min: expected a number, "
+        "got 'half'"
+    ) in problems
+    assert (
+        "cdk.json: cognito_auth.operations.log_delivery.user_auth_events: expected one of 'off', "
+        "'cloudwatch_logs', got 's3'"
+    ) in problems

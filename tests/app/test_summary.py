@@ -8,7 +8,7 @@ from aws_cdk import App, Validations
 from cdk_nag import AwsSolutionsChecks
 
 from constructs_lib.summary import main, summarize
-from tests.scenarios.builders import example_stack, maximal_user_pool_stack
+from tests.scenarios.builders import example_stack, maximal_user_pool_stack, operations_stack
 
 
 def synth(outdir: Path, *builders: object) -> Path:
@@ -55,3 +55,27 @@ def test_summary_shows_what_is_switched_on(tmp_path: Path) -> None:
 def test_summary_without_an_assembly_says_what_to_run(tmp_path: Path, capsys: object) -> None:
     assert main([str(tmp_path)]) == 1
     assert "run `make synth` first" in capsys.readouterr().err  # type: ignore[attr-defined]
+
+
+def test_summary_lists_what_is_watched(tmp_path: Path) -> None:
+    text = summarize(synth(tmp_path, example_stack, operations_stack))
+    assert (
+        "watched: 18 alarms (throttles of SignIn, SignUp, TokenRefresh, Federation; "
+        "UserAuthentication quota >= 80 %; sign-in success ratio < 0.5; 4 triggers' Errors, "
+        "Throttles, p99 Duration); dashboards: 1"
+    ) in text
+    assert (
+        "web ACL on the user pool: 4 rules: rate limit 1000 per client IP per 300 s (block), "
+        "AWSManagedRulesCommonRuleSet (block), AWSManagedRulesKnownBadInputsRuleSet (block), "
+        "AWSManagedRulesAmazonIpReputationList (block); request logs: on"
+    ) in text
+    assert "Cognito log delivery: userNotification ERROR -> CloudWatchLogs\n" in text
+    # The scenario: count mode, authentication events, and the capacity warning.
+    assert "rate limit 300 per client IP per 60 s (count)" in text
+    assert "userAuthEvents INFO -> CloudWatchLogs" in text
+    assert "needs about 400 requests per second in Cognito's UserAuthentication category" in text
+
+
+def test_summary_of_a_stack_without_operations_has_no_such_lines(tmp_path: Path) -> None:
+    text = summarize(synth(tmp_path, maximal_user_pool_stack))
+    assert "watched:" not in text and "web ACL" not in text and "log delivery" not in text

@@ -37,9 +37,22 @@ from constructs_lib.federation import (
     SamlLogin,
 )
 from constructs_lib.identity_pool import AmbiguousRoles, IdentityPoolSettings, RoleMapping
+from constructs_lib.operations import (
+    AlarmSettings,
+    AuthEventsDestination,
+    LogDeliverySettings,
+    OperationsSettings,
+    WafSettings,
+)
 from constructs_lib.replication import Replication
 from constructs_lib.resource_servers import ResourceServer
-from constructs_lib.triggers import ClaimsTable, PostConfirmation, PreTokenGeneration, Triggers
+from constructs_lib.triggers import (
+    ClaimsTable,
+    PostConfirmation,
+    PreSignUp,
+    PreTokenGeneration,
+    Triggers,
+)
 from constructs_lib.user_files import FileOwner, UserFilesSettings
 from tests.conftest import TEST_ENV
 
@@ -342,6 +355,43 @@ def user_migration_stack(app: App) -> Stack:
     return stack
 
 
+def operations_stack(app: App) -> Stack:
+    """A Plus pool with threat protection under operations: every alarm, the dashboard, a web
+    ACL in count mode with a 1-minute window, notification errors and authentication events to
+    CloudWatch Logs, and a peak above the default sign-in quota (a synth warning)."""
+    stack = Stack(app, "Operations", env=TEST_ENV)
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            feature_plan=cognito.FeaturePlan.PLUS,
+            threat_protection=ThreatProtection.audit_only(),
+            groups=[Group(name="users", precedence=10)],
+        ),
+        triggers=Triggers(
+            pre_sign_up=PreSignUp(denied_email_domains=["example.invalid"]),
+            post_confirmation=PostConfirmation(default_group="users"),
+        ),
+        operations=OperationsSettings(
+            alarms=AlarmSettings(quota_utilization_percent=75, sign_in_success_ratio_min=0.6),
+            waf=WafSettings(
+                rate_limit=300,
+                evaluation_window=Duration.minutes(1),
+                count_only=True,
+                managed_rule_groups=(
+                    "AWSManagedRulesCommonRuleSet",
+                    "AWSManagedRulesAnonymousIpList",
+                ),
+            ),
+            log_delivery=LogDeliverySettings(
+                user_auth_events=AuthEventsDestination.cloudwatch_logs()
+            ),
+            expected_peak_sign_ins_per_second=200,
+        ),
+    )
+    return stack
+
+
 def replication_replica_stack(app: App) -> Stack:
     """The us-west-2 stack of ``replication_primary_stack``: triggers and regional configuration."""
     replication_primary_stack(app)
@@ -360,4 +410,5 @@ SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "replication_primary": replication_primary_stack,
     "replication_replica": replication_replica_stack,
     "user_migration": user_migration_stack,
+    "operations": operations_stack,
 }

@@ -57,11 +57,21 @@ def test_example_app_at_100000_mau_matches_a_hand_calculation(
     templates = sorted(str(p) for p in outdir.glob("*.template.json"))
     document = cost_json(capsys, *templates, "--mau", "100000")
     # The example pool is on ESSENTIALS: the first 10,000 MAU free, the other 90,000 at the
-    # ESSENTIALS price; it defines no SAML/OIDC provider, machine client, replica, web ACL,
-    # alarm or dashboard.
+    # ESSENTIALS price. Its operations (on as shipped) add one web ACL with 4 rules (the rate
+    # rule and 3 managed rule groups), 18 single-metric alarms (5 pool-wide throttle and
+    # success-ratio queries, the quota alarm, 3 for each of the 4 triggers) and one dashboard.
+    # It defines no SAML/OIDC provider, machine client or replica.
     essentials = PRICING["mau"]["ESSENTIALS"]
     assert essentials[0] == {"up_to": 10000, "per_mau": 0}
     paid = 90_000 * tier_price(essentials, 1)
+    waf, cloudwatch = PRICING["waf"], PRICING["cloudwatch"]
+    fixed = (
+        waf["per_web_acl_month"]
+        + 4 * waf["per_rule_month"]
+        + 18 * cloudwatch["per_alarm_month"]
+        + cloudwatch["per_dashboard_month"]
+    )
+    acl = "CognitoAuthExampleAuthOperations2462760FAuth"
     assert document["lines"] == [
         {
             "what": "ESSENTIALS MAU 1-10,000 (free), AuthUserPool8115E87F",
@@ -75,17 +85,28 @@ def test_example_app_at_100000_mau_matches_a_hand_calculation(
             "unit_price": tier_price(essentials, 1),
             "amount": pytest.approx(paid),
         },
+        {"what": f"WAF web ACL {acl}", "quantity": 1, "unit_price": 5, "amount": 5},
+        {"what": f"WAF rules of {acl}", "quantity": 4, "unit_price": 1, "amount": 4},
+        {"what": "WAF requests (millions)", "quantity": 0, "unit_price": 0.6, "amount": 0},
+        {
+            "what": "CloudWatch alarm metrics",
+            "quantity": 18,
+            "unit_price": 0.1,
+            "amount": pytest.approx(1.8),
+        },
+        {"what": "CloudWatch dashboards", "quantity": 1, "unit_price": 3, "amount": 3},
     ]
-    assert document["total"] == pytest.approx(paid) == pytest.approx(1350)
+    assert document["total"] == pytest.approx(paid + fixed) == pytest.approx(1363.80)
     lite = PRICING["mau"]["LITE"]
     assert document["plans"] == {
-        "LITE": pytest.approx(90_000 * tier_price(lite, 1)),
-        "ESSENTIALS": pytest.approx(paid),
-        "PLUS": pytest.approx(100_000 * tier_price(PRICING["mau"]["PLUS"], 0)),
+        "LITE": pytest.approx(90_000 * tier_price(lite, 1) + fixed),
+        "ESSENTIALS": pytest.approx(paid + fixed),
+        "PLUS": pytest.approx(100_000 * tier_price(PRICING["mau"]["PLUS"], 0) + fixed),
     }
-    # The README's small example: inside the free tier, PLUS would cost 5,000 x 0.02.
+    # The README's small example: the MAU inside the free tier, PLUS 5,000 x 0.02 more.
     small = cost_json(capsys, str(outdir), "--mau", "5000")
-    assert (small["total"], small["plans"]["PLUS"]) == (0, pytest.approx(100))
+    assert small["total"] == pytest.approx(fixed)
+    assert small["plans"]["PLUS"] == pytest.approx(100 + fixed)
     # The folder form (what `make synth` runs) reads the same templates through manifest.json.
     assert cost_json(capsys, str(outdir), "--mau", "100000") == document
 
@@ -99,8 +120,8 @@ def test_make_synth_prints_the_example_at_10000_and_100000_mau(
     assert main(["cost", str(outdir), "--mau", "10000,100000"]) == 0
     rows = [row.split() for row in capsys.readouterr().out.splitlines()[2:4]]
     assert rows == [
-        ["10,000", "0.00", "0.00", "0.00", "200.00"],
-        ["100,000", "1,350.00", "495.00", "1,350.00", "2,000.00"],
+        ["10,000", "13.80", "13.80", "13.80", "213.80"],
+        ["100,000", "1,363.80", "508.80", "1,363.80", "2,013.80"],
     ]
 
 
