@@ -14,7 +14,6 @@ fetches of one URI are the same rules, not a second implementation. No extra dep
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from cognito_tokens.multi import MultiIssuerVerifier
@@ -55,6 +54,8 @@ class AsyncCognitoJwtVerifier:
         """
         pending = self.verifier.pending_key(token)
         if pending is not None:
+            import asyncio  # here, not at import time: a Lambda authorizer never needs it
+
             cache, jwks_uri, kid = pending
             # Blocking I/O, off the loop. Errors are the cache's own (UnknownKeyError,
             # JwksFetchError) and reach the caller unchanged.

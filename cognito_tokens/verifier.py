@@ -258,7 +258,7 @@ def issuer_url(
 def jwks_url(
     user_pool_id: str, *, issuer_type: IssuerType = "original", region: str | None = None
 ) -> str:
-    """Where the issuer publishes its keys: ``<issuer host in region>/<pool>/.well-known/jwks.json``.
+    """Where the issuer publishes its keys: ``https://<issuer host>/<pool>/.well-known/jwks.json``.
 
     An updated issuer hosts the same JWKS in every Region of a replicated pool, so ``region``
     picks the nearest copy; for an original issuer it is the Region that issued the tokens.
