@@ -17,8 +17,6 @@ missing scope or group, 503 when the JWKS cannot be fetched. The route appears i
 document with an HTTP bearer security scheme.
 """
 
-from __future__ import annotations
-
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Annotated
 
