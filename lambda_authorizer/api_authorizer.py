@@ -9,8 +9,8 @@ environment, with its JWKS cache.
 Events (the format is read from the event itself):
 
 - REST API, ``TOKEN`` authorizer: ``authorizationToken`` and ``methodArn``.
-- REST API, ``REQUEST`` authorizer, and HTTP API payload format 1.0: the ``Authorization``
-  header and ``methodArn``.
+- REST API, ``REQUEST`` authorizer: the ``Authorization`` header and ``methodArn``.
+- HTTP API payload format 1.0 (IAM policy responses): the same fields, and a ``version``.
 - HTTP API payload format 2.0: the ``Authorization`` header and ``routeArn``; the answer is a
   simple response (``{"isAuthorized": ...}``) or an IAM policy, as ``HTTP_RESPONSE_TYPE`` says
   (it must match the authorizer's "enable simple responses" setting, which the event does not
@@ -241,6 +241,8 @@ def authorize(event: Mapping[str, Any], settings: Settings, verifier: Any) -> di
     """
     from cognito_tokens import JwksFetchError, TokenError
 
+    # HTTP APIs send a payload version ("1.0" for IAM responses, "2.0"); REST APIs send none.
+    http_api = event.get("version") in ("1.0", "2.0")
     http_v2 = event.get("version") == "2.0"
     if http_v2:
         arn = event.get("routeArn")
@@ -266,9 +268,9 @@ def authorize(event: Mapping[str, Any], settings: Settings, verifier: Any) -> di
         reason = f"{type(exc).__name__}: {exc}"
     if claims is None:
         _log("info", "token refused", reason=reason)
-        if http_v2:
-            if settings.http_response_type == "simple":
-                return {"isAuthorized": False}
+        if http_v2 and settings.http_response_type == "simple":
+            return {"isAuthorized": False}
+        if http_api:  # an HTTP API answers 500 to a failed function: deny instead (403)
             return _policy("anonymous", "Deny", resource, {})
         raise Exception(UNAUTHORIZED)
     broken = _broken_rule(settings, claims)

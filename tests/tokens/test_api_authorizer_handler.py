@@ -109,7 +109,7 @@ BAD_TOKENS = {
 
 @pytest.mark.parametrize("bad", BAD_TOKENS)
 @pytest.mark.parametrize("name", ["rest_token", "rest_request"])
-def test_rest_events_answer_401_for_a_bad_token(
+def test_rest_api_events_answer_401_for_a_bad_token(
     name: str, bad: str, verifier: CognitoJwtVerifier, mint: Mint
 ) -> None:
     with pytest.raises(Exception, match=r"^Unauthorized$"):
