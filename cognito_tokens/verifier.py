@@ -17,6 +17,7 @@ import re
 import time
 from binascii import a2b_base64
 from collections.abc import Callable, Iterable, Mapping
+from copy import deepcopy
 from typing import Any, Final, Literal, TypeGuard
 
 from cryptography.exceptions import InvalidSignature
@@ -65,6 +66,8 @@ _REGION_PATTERN = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
 _REGION = re.compile(_REGION_PATTERN)
 _POOL_ID = re.compile(rf"(?P<region>{_REGION_PATTERN})_[0-9A-Za-z]+")
 _HEADER_CACHE_SIZE = 32
+_PAYLOAD_CACHE_SIZE = 1024
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _refuse_constant(name: str) -> float:
@@ -155,6 +158,22 @@ def _numeric_date(value: object) -> float | None:
     if type(value) is float and -_MAX_DATE <= value <= _MAX_DATE:  # False for NaN
         return value
     return None
+
+
+def _fresh_copy(claims: dict[str, Any]) -> dict[str, Any]:
+    """A copy the caller may change without touching the cached claims.
+
+    Flat claims and lists of strings (``cognito:groups``, the common case) are copied in one
+    cheap pass; anything nested deeper is deep-copied.
+    """
+    copy = claims.copy()
+    for name, value in copy.items():
+        kind = type(value)
+        if kind is list:
+            copy[name] = value.copy() if all(type(v) is str for v in value) else deepcopy(value)
+        elif kind not in _SCALARS:
+            copy[name] = deepcopy(value)
+    return copy
 
 
 def _is_number(value: object) -> TypeGuard[float]:
@@ -402,6 +421,8 @@ class CognitoJwtVerifier:
         # Header segment -> kid, for headers already found to be RS256 with a kid: Cognito reuses
         # one header per key, so most calls skip a base64 and JSON decode.
         self._header_kids: dict[str, str] = {}
+        # Payload segment -> claims parsed from it, filled only after its signature held.
+        self._payloads: dict[str, dict[str, Any]] = {}
 
     def verify(self, token: str) -> dict[str, Any]:
         """Check ``token`` and return its claims.
@@ -440,14 +461,22 @@ class CognitoJwtVerifier:
                 actual="invalid",
                 expected="base64url",
             ) from exc
-        # The payload's base64 is decoded now, next to the signature's (markedly cheaper than
-        # after the RSA operation), but a failure is only reported once the signature holds,
-        # exactly as if it were decoded afterwards. Its JSON is parsed only after the check.
+        # A payload seen before (a client sends one token for many requests until it expires)
+        # is not decoded again: its claims come from a small cache keyed by the exact payload
+        # text, filled only after a signature over that text held. The signature is checked
+        # on every call, and the claims are checked against the clock on every call.
+        cached = self._payloads.get(payload_segment)
+        # Otherwise the payload's base64 is decoded now, next to the signature's (markedly
+        # cheaper than after the RSA operation), but a failure is only reported once the
+        # signature holds, exactly as if it were decoded afterwards. Its JSON is parsed only
+        # after the check.
         payload_error: ValueError | None = None
-        try:
-            payload = _b64decode(payload_segment)
-        except ValueError as exc:
-            payload, payload_error = b"", exc
+        payload = b""
+        if cached is None:
+            try:
+                payload = _b64decode(payload_segment)
+            except ValueError as exc:
+                payload_error = exc
         try:
             key.verify(signature, _sha256(signing_input).digest(), _PADDING, _PREHASHED_SHA256)
         except InvalidSignature:
@@ -456,19 +485,26 @@ class CognitoJwtVerifier:
                 actual="mismatch",
                 expected=f"RS256 signature by kid {kid}",
             ) from None
-        # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
-        try:
-            if payload_error is not None:
-                raise payload_error
-            claims = _json(payload)
-        except ValueError as exc:
-            raise MalformedTokenError(
-                "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
-            ) from exc
-        if type(claims) is not dict:
-            raise MalformedTokenError(
-                "payload: not a JSON object", actual=type(claims).__name__, expected="object"
-            )
+        if cached is not None:
+            claims = _fresh_copy(cached)
+        else:
+            # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
+            try:
+                if payload_error is not None:
+                    raise payload_error
+                parsed = _json(payload)
+            except ValueError as exc:
+                raise MalformedTokenError(
+                    "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
+                ) from exc
+            if type(parsed) is not dict:
+                raise MalformedTokenError(
+                    "payload: not a JSON object", actual=type(parsed).__name__, expected="object"
+                )
+            if len(self._payloads) >= _PAYLOAD_CACHE_SIZE:
+                self._payloads.clear()  # bounded, like the header cache
+            self._payloads[payload_segment] = parsed
+            claims = _fresh_copy(parsed)
         self._check_claims(claims)
         return claims
 
