@@ -24,7 +24,6 @@ import tempfile
 import time
 import timeit
 from pathlib import Path
-from typing import Any
 
 from bench.handlers import _cumulative_us, _python
 
