@@ -61,6 +61,10 @@ if TYPE_CHECKING:
 
     from cognito_tokens import CognitoJwtVerifier
 
+JWKS_TIMEOUT_SECONDS = 2.0
+"""One JWKS request may take this long: well inside the function's 4 s timeout, so a stuck
+endpoint ends in a clear failure of this call rather than a Lambda timeout."""
+
 UNAUTHORIZED = "Unauthorized"
 """The exception message that makes a REST API answer 401."""
 
@@ -142,10 +146,11 @@ class Settings:
 
     def verifier(self) -> CognitoJwtVerifier:
         """The verifier for these settings (imports ``cognito_tokens`` on first use)."""
-        from cognito_tokens import ANY_CLIENT, CognitoJwtVerifier
+        from cognito_tokens import ANY_CLIENT, CognitoJwtVerifier, JwksCache, UrllibFetcher
 
         try:
             return CognitoJwtVerifier(
+                cache=JwksCache(fetcher=UrllibFetcher(timeout=JWKS_TIMEOUT_SECONDS)),
                 user_pool_id=self.user_pool_id,
                 token_use="id" if self.token_use == "id" else "access",
                 client_id=ANY_CLIENT if self.client_ids is None else self.client_ids,

@@ -221,3 +221,12 @@ def test_fails_when_the_pool_id_is_unusable() -> None:
 
 def test_any_client_is_an_explicit_setting(jwks: dict[str, Any]) -> None:
     assert settings(CLIENT_IDS="ANY_CLIENT").client_ids is None
+
+
+def test_a_jwks_fetch_ends_well_inside_the_functions_timeout() -> None:
+    from constructs_lib import defaults
+
+    verifier = settings().verifier()
+    fetcher = verifier.cache._fetcher
+    assert fetcher.timeout == api_authorizer.JWKS_TIMEOUT_SECONDS == 2.0  # type: ignore[attr-defined]
+    assert defaults.TRIGGER_TIMEOUT.to_seconds() / 2 > api_authorizer.JWKS_TIMEOUT_SECONDS
