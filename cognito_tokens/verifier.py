@@ -160,20 +160,31 @@ def _numeric_date(value: object) -> float | None:
     return None
 
 
-def _fresh_copy(claims: dict[str, Any]) -> dict[str, Any]:
-    """A copy the caller may change without touching the cached claims.
+class _Template:
+    """Claims parsed once from a payload, and the claims that a copy must copy in turn."""
 
-    Flat claims and lists of strings (``cognito:groups``, the common case) are copied in one
-    cheap pass; anything nested deeper is deep-copied.
-    """
-    copy = claims.copy()
-    for name, value in copy.items():
-        kind = type(value)
-        if kind is list:
-            copy[name] = value.copy() if all(type(v) is str for v in value) else deepcopy(value)
-        elif kind not in _SCALARS:
-            copy[name] = deepcopy(value)
-    return copy
+    __slots__ = ("claims", "lists", "nested")
+
+    def __init__(self, claims: dict[str, Any]) -> None:
+        self.claims = claims
+        # Lists of strings (cognito:groups) copy cheaply; anything nested deeper is deep-copied.
+        self.lists: tuple[str, ...] = ()
+        self.nested: tuple[str, ...] = ()
+        for name, value in claims.items():
+            kind = type(value)
+            if kind is list and all(type(v) is str for v in value):
+                self.lists += (name,)
+            elif kind not in _SCALARS:
+                self.nested += (name,)
+
+    def fresh(self) -> dict[str, Any]:
+        """A copy the caller may change without touching the cached claims."""
+        copy = self.claims.copy()
+        for name in self.lists:
+            copy[name] = copy[name].copy()
+        for name in self.nested:
+            copy[name] = deepcopy(copy[name])
+        return copy
 
 
 def _is_number(value: object) -> TypeGuard[float]:
@@ -421,8 +432,9 @@ class CognitoJwtVerifier:
         # Header segment -> kid, for headers already found to be RS256 with a kid: Cognito reuses
         # one header per key, so most calls skip a base64 and JSON decode.
         self._header_kids: dict[str, str] = {}
-        # Payload segment -> claims parsed from it, filled only after its signature held.
-        self._payloads: dict[str, dict[str, Any]] = {}
+        # Payload segment -> its decoded bytes, then a template of its claims; filled only
+        # after a signature over the segment held.
+        self._payloads: dict[str, bytes | _Template] = {}
 
     def verify(self, token: str) -> dict[str, Any]:
         """Check ``token`` and return its claims.
@@ -462,21 +474,23 @@ class CognitoJwtVerifier:
                 expected="base64url",
             ) from exc
         # A payload seen before (a client sends one token for many requests until it expires)
-        # is not decoded again: its claims come from a small cache keyed by the exact payload
-        # text, filled only after a signature over that text held. The signature is checked
-        # on every call, and the claims are checked against the clock on every call.
+        # is not decoded again. The cache is keyed by the exact payload text and filled only
+        # after a signature over that text held; the signature and the clock are checked on
+        # every call. The first use stores the decoded bytes (free); the second parses them
+        # into a template that later calls copy cheaply.
         cached = self._payloads.get(payload_segment)
         # Otherwise the payload's base64 is decoded now, next to the signature's (markedly
         # cheaper than after the RSA operation), but a failure is only reported once the
         # signature holds, exactly as if it were decoded afterwards. Its JSON is parsed only
         # after the check.
         payload_error: ValueError | None = None
-        payload = b""
         if cached is None:
             try:
                 payload = _b64decode(payload_segment)
             except ValueError as exc:
-                payload_error = exc
+                payload, payload_error = b"", exc
+        elif type(cached) is bytes:
+            payload = cached
         try:
             key.verify(signature, _sha256(signing_input).digest(), _PADDING, _PREHASHED_SHA256)
         except InvalidSignature:
@@ -485,8 +499,8 @@ class CognitoJwtVerifier:
                 actual="mismatch",
                 expected=f"RS256 signature by kid {kid}",
             ) from None
-        if cached is not None:
-            claims = _fresh_copy(cached)
+        if type(cached) is _Template:
+            claims = cached.fresh()
         else:
             # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
             try:
@@ -501,10 +515,15 @@ class CognitoJwtVerifier:
                 raise MalformedTokenError(
                     "payload: not a JSON object", actual=type(parsed).__name__, expected="object"
                 )
-            if len(self._payloads) >= _PAYLOAD_CACHE_SIZE:
-                self._payloads.clear()  # bounded, like the header cache
-            self._payloads[payload_segment] = parsed
-            claims = _fresh_copy(parsed)
+            claims = parsed
+            if cached is None:
+                if len(self._payloads) >= _PAYLOAD_CACHE_SIZE:
+                    self._payloads.clear()  # bounded, like the header cache
+                self._payloads[payload_segment] = payload
+            else:  # the second use: keep a template, hand out a copy of it
+                template = _Template(claims)
+                self._payloads[payload_segment] = template
+                claims = template.fresh()
         self._check_claims(claims)
         return claims
 
