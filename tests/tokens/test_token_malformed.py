@@ -183,3 +183,14 @@ def test_any_signed_payload_bytes_raise_only_token_errors(
 ) -> None:
     with contextlib.suppress(TokenError):
         verifier.verify(sign_raw(HEADER, payload))
+
+
+@_fuzz
+@given(header=_segments, payload=_segments, signature=_segments)
+def test_the_multi_issuer_verifier_raises_only_token_errors_too(
+    verifier: CognitoJwtVerifier, header: str, payload: str, signature: str
+) -> None:
+    from cognito_tokens import MultiIssuerVerifier
+
+    with contextlib.suppress(TokenError):
+        MultiIssuerVerifier([verifier]).verify(f"{header}.{payload}.{signature}")
