@@ -6,12 +6,18 @@ All contenders verify the same Cognito-shaped ID token with equivalent checks (R
 signature, ``exp``/``iat`` with 5 s leeway, ``iss``, ``aud``, ``token_use``), each with its key
 loaded once up front. Rounds are interleaved and the best round of each contender is kept, so
 a noisy neighbour slows every contender alike instead of one of them.
+
+``cognito_tokens`` verifies the signature on every call but decodes a payload it has seen
+before from a small cache (a client sends one token for many requests). So it is measured
+twice: on the same token, as every other contender, and on a new token every call (cycling
+through more tokens than the cache holds), which is the cost of a token's first use.
 """
 
 from __future__ import annotations
 
 import argparse
 import base64
+import itertools
 import json
 import platform
 import time
@@ -26,13 +32,14 @@ from joserfc import jwt as jose_jwt
 from joserfc.jwk import RSAKey
 
 from cognito_tokens import CognitoJwtVerifier
+from cognito_tokens.verifier import _PAYLOAD_CACHE_SIZE
 
 POOL_ID = "eu-west-1_BenchPool1"
 ISSUER = f"https://cognito-idp.eu-west-1.amazonaws.com/{POOL_ID}"
 CLIENT_ID = "benchclient0123456789abcde"
 KID = "bench-key-1"
 LEEWAY = 5
-TARGET = 1.4
+TARGET = 1.25
 
 
 def _b64url(data: bytes) -> str:
@@ -72,6 +79,19 @@ def _fixture() -> tuple[rsa.RSAPrivateKey, dict[str, Any], str]:
     payload = _b64url(json.dumps(claims).encode())
     signature = key.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), SHA256())
     return key, {"keys": [jwk]}, f"{header}.{payload}.{_b64url(signature)}"
+
+
+def _fresh_tokens(key: rsa.RSAPrivateKey, token: str, count: int) -> list[str]:
+    """``count`` tokens like ``token`` that differ in ``jti``: each payload is new to a cache."""
+    header, payload, _ = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    tokens = []
+    for i in range(count):
+        claims["jti"] = f"5a0e7c2b-0000-4000-8000-{i:012d}"
+        body = _b64url(json.dumps(claims).encode())
+        signature = key.sign(f"{header}.{body}".encode(), padding.PKCS1v15(), SHA256())
+        tokens.append(f"{header}.{body}.{_b64url(signature)}")
+    return tokens
 
 
 def contenders(
@@ -120,9 +140,15 @@ def contenders(
         registry.validate(decoded.claims)
         return decoded.claims
 
+    fresh = CognitoJwtVerifier(
+        user_pool_id=POOL_ID, token_use="id", client_id=CLIENT_ID, jwks=jwks, leeway=LEEWAY
+    )
+    next_token = itertools.cycle(_fresh_tokens(key, token, 2 * _PAYLOAD_CACHE_SIZE)).__next__
+
     calls: dict[str, Callable[[], object]] = {
         "raw cryptography verify": raw,
         "cognito_tokens": lambda: ours.verify(token),
+        "cognito_tokens, new token": lambda: fresh.verify(next_token()),
         "PyJWT (loaded key)": pyjwt_decode,
         "joserfc (loaded key)": joserfc_decode,
     }
@@ -161,12 +187,13 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {platform.python_version()}, cryptography {cryptography.__version__}, "
         f"PyJWT {pyjwt.__version__}; best of {args.rounds} x {args.number} calls"
     )
-    print(f"{'contender':<26} {'µs/op':>8} {'x raw':>7}")
+    print(f"{'contender':<28} {'µs/op':>8} {'x raw':>7}")
     for name, seconds in best.items():
-        print(f"{name:<26} {seconds * 1e6:>8.1f} {seconds / raw:>7.2f}")
-    ratio = best["cognito_tokens"] / raw
-    verdict = "meets" if ratio <= TARGET else "misses"
-    print(f"cognito_tokens {verdict} the {TARGET}x target ({ratio:.2f}x)")
+        print(f"{name:<28} {seconds * 1e6:>8.1f} {seconds / raw:>7.2f}")
+    for name in ("cognito_tokens", "cognito_tokens, new token"):
+        ratio = best[name] / raw
+        verdict = "meets" if ratio <= TARGET else "misses"
+        print(f"{name} {verdict} the {TARGET}x target ({ratio:.2f}x)")
     return 0
 
 

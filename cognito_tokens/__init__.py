@@ -7,9 +7,14 @@ Example:
     ... )
     >>> claims = verifier.verify(token)  # doctest: +SKIP
 
-Every refusal is a ``TokenError`` subclass carrying ``actual`` and ``expected``.
+Every refusal is a ``TokenError`` subclass carrying ``actual`` and ``expected``. Also here:
+``AsyncCognitoJwtVerifier`` (``await verifier.verify(token)``), ``MultiIssuerVerifier`` (several
+pools or issuers), ``IdTokenClaims`` / ``AccessTokenClaims`` (typed claims); framework
+integrations in ``cognito_tokens.fastapi`` and ``cognito_tokens.flask`` (optional extras).
 """
 
+from cognito_tokens.aio import AsyncCognitoJwtVerifier
+from cognito_tokens.claims import AccessTokenClaims, Claims, IdTokenClaims, typed_claims
 from cognito_tokens.errors import (
     ClaimCheckError,
     ExpiredTokenError,
@@ -19,6 +24,7 @@ from cognito_tokens.errors import (
     MalformedTokenError,
     MissingGroupError,
     MissingScopeError,
+    MissingTokenError,
     NotYetValidError,
     TokenError,
     UnknownKeyError,
@@ -28,20 +34,28 @@ from cognito_tokens.errors import (
     WrongTokenUseError,
 )
 from cognito_tokens.jwks import JwksCache, KeySet, UrllibFetcher, check_jwks_uri, default_cache
+from cognito_tokens.multi import MultiIssuerVerifier
 from cognito_tokens.verifier import (
     ANY_CLIENT,
     CognitoJwtVerifier,
+    IssuerType,
     TokenUse,
     issuer_url,
+    jwks_url,
     parse_user_pool_id,
 )
 
 __all__ = [
     "ANY_CLIENT",
+    "AccessTokenClaims",
+    "AsyncCognitoJwtVerifier",
     "ClaimCheckError",
+    "Claims",
     "CognitoJwtVerifier",
     "ExpiredTokenError",
+    "IdTokenClaims",
     "InvalidSignatureError",
+    "IssuerType",
     "JwksCache",
     "JwksError",
     "JwksFetchError",
@@ -49,6 +63,8 @@ __all__ = [
     "MalformedTokenError",
     "MissingGroupError",
     "MissingScopeError",
+    "MissingTokenError",
+    "MultiIssuerVerifier",
     "NotYetValidError",
     "TokenError",
     "TokenUse",
@@ -61,5 +77,7 @@ __all__ = [
     "check_jwks_uri",
     "default_cache",
     "issuer_url",
+    "jwks_url",
     "parse_user_pool_id",
+    "typed_claims",
 ]

@@ -88,6 +88,20 @@ def _parser() -> argparse.ArgumentParser:
         "amazonaws.com.cn in the China Regions)",
     )
     verify.add_argument(
+        "--issuer-type",
+        choices=("original", "updated"),
+        default="original",
+        help="the pool's issuer configuration: original (https://cognito-idp.<region>...) or "
+        "updated (https://issuer-cognito-idp.<primary region>..., multi-Region replication); "
+        "tokens of the other form are refused (default: original)",
+    )
+    verify.add_argument(
+        "--region",
+        metavar="REGION",
+        help="the Region of a replica: with --issuer-type updated, where the JWKS is fetched; "
+        "with original, the Region whose issuer signed the token (default: the pool id's)",
+    )
+    verify.add_argument(
         "--allow-http-loopback",
         action="store_true",
         help="allow an http:// JWKS URI on a loopback host (local emulators only)",
@@ -158,6 +172,8 @@ def main(
             required_scopes=args.scope,
             leeway=args.leeway,
             jwks=jwks,
+            issuer_type=args.issuer_type,
+            region=args.region,
             issuer=args.issuer,
             jwks_uri=args.jwks_uri,
             cache=cache,

@@ -16,7 +16,10 @@ def shown(value: object) -> str:
     Claims of a refused token are attacker-controlled: a long or multi-line value must not flood
     or forge log lines.
     """
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # an int past 4300 digits, a list nested too deep
+        text = f"<{type(value).__name__} too large to show>"
     if len(text) > _MAX_SHOWN:
         text = text[: _MAX_SHOWN - 3] + "..."
     return text
@@ -96,3 +99,7 @@ class JwksError(TokenError):
 
 class JwksFetchError(JwksError):
     """The JWKS could not be fetched (network, HTTP status, size, timeout, or a refused URI)."""
+
+
+class MissingTokenError(TokenError):
+    """The request carries no ``Authorization: Bearer <token>`` (framework integrations)."""

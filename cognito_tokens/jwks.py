@@ -316,6 +316,11 @@ class JwksCache:
                 return key
         return self._get_key_slow(jwks_uri, kid)
 
+    def cached_key(self, jwks_uri: str, kid: str) -> RSAPublicKey | None:
+        """The key for ``kid`` if it is loaded already, else ``None``; never fetches or waits."""
+        keys = self._keys.get(jwks_uri)
+        return keys.get(kid) if keys is not None else None
+
     def _store(self, jwks_uri: str, key_set: KeySet, fetched_at: float | None) -> None:
         self._entries[jwks_uri] = _Entry(key_set, fetched_at)
         self._keys[jwks_uri] = dict(key_set.keys)

@@ -13,11 +13,11 @@ import datetime
 import enum
 import hashlib
 import json
-import math
 import re
 import time
 from binascii import a2b_base64
 from collections.abc import Callable, Iterable, Mapping
+from copy import deepcopy
 from typing import Any, Final, Literal, TypeGuard
 
 from cryptography.exceptions import InvalidSignature
@@ -62,8 +62,12 @@ DEFAULT_LEEWAY = 5.0
 MAX_TOKEN_LENGTH = 64 * 1024
 """Cognito tokens are a few KiB even with many groups; longer input is refused before any work."""
 
-_POOL_ID = re.compile(r"(?P<region>[a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]+")
+_REGION_PATTERN = r"[a-z]{2}(?:-[a-z]+)+-\d{1,2}"
+_REGION = re.compile(_REGION_PATTERN)
+_POOL_ID = re.compile(rf"(?P<region>{_REGION_PATTERN})_[0-9A-Za-z]+")
 _HEADER_CACHE_SIZE = 32
+_PAYLOAD_CACHE_SIZE = 1024
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _refuse_constant(name: str) -> float:
@@ -120,24 +124,71 @@ def _b64decode_strict(segment: str) -> bytes:
 
 
 def _json(data: bytes) -> object:
-    """Parse JSON; every failure, including nesting too deep to parse, is a ``ValueError``."""
-    text = data.decode("utf-8")
+    """Parse JSON; every failure is a ``ValueError``.
+
+    That includes nesting too deep to parse (``RecursionError`` from either parser, whatever
+    white space comes first) and text that is not UTF-8: callers turn one exception type into
+    one ``TokenError``, so no malformed token can escape as another exception.
+    """
     try:
-        value, end = _SCAN(text, 0)
-    except (ValueError, StopIteration):
-        end = -1
-    except RecursionError as exc:  # '[[[[...' in an (unsigned) header
+        text = data.decode("utf-8")
+        try:
+            value, end = _SCAN(text, 0)
+        except (ValueError, StopIteration):
+            end = -1
+        if end != len(text):
+            # Whitespace around the value, or garbage: the full decoder accepts the one and
+            # raises a precise ValueError for the other.
+            value = _JSON.decode(text)
+    except RecursionError as exc:  # '[[[[...' or ' [[[[...' in an (unsigned) header
         raise ValueError("JSON nested too deeply") from exc
-    if end != len(text):
-        # Whitespace around the value, or garbage: the full decoder accepts the one and
-        # raises a precise ValueError for the other.
-        value = _JSON.decode(text)
     return value
 
 
-def _is_number(value: object) -> TypeGuard[float]:
+_MAX_DATE = 2**53
+"""Largest NumericDate magnitude accepted (about 285 million years): beyond it ``exp + leeway``
+cannot be computed as a float (``10**400`` would raise ``OverflowError``)."""
+
+
+def _numeric_date(value: object) -> float | None:
+    """``value`` as a NumericDate, or ``None`` when it is not a finite number in range."""
     # bool is an int subclass: "exp": true is malformed, not 1970-01-01T00:00:01Z.
-    return (type(value) is int or type(value) is float) and math.isfinite(value)
+    if type(value) is int:
+        return value if -_MAX_DATE <= value <= _MAX_DATE else None
+    if type(value) is float and -_MAX_DATE <= value <= _MAX_DATE:  # False for NaN
+        return value
+    return None
+
+
+class _Template:
+    """Claims parsed once from a payload, and the claims that a copy must copy in turn."""
+
+    __slots__ = ("claims", "lists", "nested")
+
+    def __init__(self, claims: dict[str, Any]) -> None:
+        self.claims = claims
+        # Lists of strings (cognito:groups) copy cheaply; anything nested deeper is deep-copied.
+        self.lists: tuple[str, ...] = ()
+        self.nested: tuple[str, ...] = ()
+        for name, value in claims.items():
+            kind = type(value)
+            if kind is list and all(type(v) is str for v in value):
+                self.lists += (name,)
+            elif kind not in _SCALARS:
+                self.nested += (name,)
+
+    def fresh(self) -> dict[str, Any]:
+        """A copy the caller may change without touching the cached claims."""
+        copy = self.claims.copy()
+        for name in self.lists:
+            copy[name] = copy[name].copy()
+        for name in self.nested:
+            copy[name] = deepcopy(copy[name])
+        return copy
+
+
+def _is_number(value: object) -> TypeGuard[float]:
+    return _numeric_date(value) is not None
 
 
 def _utc(seconds: float) -> str:
@@ -174,17 +225,85 @@ def dns_suffix(region: str) -> str:
     return "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
 
 
-def issuer_url(user_pool_id: str) -> str:
-    """The ``iss`` of the pool's tokens: ``https://cognito-idp.<region>.<dns suffix>/<pool>``.
+IssuerType = Literal["original", "updated"]
+"""The pool's issuer configuration (``IssuerConfiguration.Type``, in lower case):
 
-    The DNS suffix follows the partition: ``amazonaws.com.cn`` for ``cn-`` Regions, else
-    ``amazonaws.com`` (see ``dns_suffix``).
+- ``"original"``: ``https://cognito-idp.<region>.<dns suffix>/<pool>``, hosted in one Region.
+- ``"updated"``: ``https://issuer-cognito-idp.<primary region>.<dns suffix>/<pool>``, the issuer
+  of multi-Region replication: every replica signs with the primary Region in ``iss`` and hosts
+  the same JWKS.
+
+See https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html
+"""
+
+_ISSUER_HOSTS: Final[dict[str, str]] = {"original": "cognito-idp", "updated": "issuer-cognito-idp"}
+
+
+def _issuer_host(issuer_type: object) -> str:
+    host = _ISSUER_HOSTS.get(issuer_type) if isinstance(issuer_type, str) else None
+    if host is None:
+        raise ValueError(f"issuer_type must be 'original' or 'updated', got {issuer_type!r}")
+    return host
+
+
+def _region(region: str | None, default: str) -> str:
+    if region is None:
+        return default
+    if not isinstance(region, str) or _REGION.fullmatch(region) is None:
+        raise ValueError(f"region must be an AWS Region such as 'us-east-1', got {region!r}")
+    return region
+
+
+def issuer_url(
+    user_pool_id: str, *, issuer_type: IssuerType = "original", region: str | None = None
+) -> str:
+    """The ``iss`` of the pool's tokens.
+
+    ``"original"``: ``https://cognito-idp.<region>.<dns suffix>/<pool>``. ``"updated"``:
+    ``https://issuer-cognito-idp.<primary region>.<dns suffix>/<pool>``, the same for tokens of
+    every replica. The DNS suffix follows the partition: ``amazonaws.com.cn`` for ``cn-``
+    Regions, else ``amazonaws.com`` (see ``dns_suffix``).
+
+    Args:
+        user_pool_id: ``<region>_<id>``; a replicated pool keeps the primary's id everywhere.
+        issuer_type: The pool's issuer configuration. Default: ``"original"``.
+        region: For ``"original"`` only: the Region that issued the token, when it is not the
+            Region in the pool id (a replica). An updated issuer always names the primary
+            Region. Default: the Region in the pool id.
 
     Raises:
-        ValueError: ``user_pool_id`` is not ``<region>_<id>``.
+        ValueError: A bad pool id, issuer type or Region, or ``region`` with ``"updated"``.
     """
-    region = parse_user_pool_id(user_pool_id)
-    return f"https://cognito-idp.{region}.{dns_suffix(region)}/{user_pool_id}"
+    primary = parse_user_pool_id(user_pool_id)
+    host = _issuer_host(issuer_type)
+    if issuer_type == "updated" and region is not None and region != primary:
+        raise ValueError(
+            f"region={region!r}: an updated issuer always names the primary Region "
+            f"({primary!r}); pick the Region that serves the keys with jwks_region"
+        )
+    where = _region(region, primary)
+    return f"https://{host}.{where}.{dns_suffix(where)}/{user_pool_id}"
+
+
+def jwks_url(
+    user_pool_id: str, *, issuer_type: IssuerType = "original", region: str | None = None
+) -> str:
+    """Where the issuer publishes its keys: ``https://<issuer host>/<pool>/.well-known/jwks.json``.
+
+    An updated issuer hosts the same JWKS in every Region of a replicated pool, so ``region``
+    picks the nearest copy; for an original issuer it is the Region that issued the tokens.
+
+    Args:
+        user_pool_id: ``<region>_<id>``.
+        issuer_type: The pool's issuer configuration. Default: ``"original"``.
+        region: The Region to fetch from. Default: the Region in the pool id.
+
+    Raises:
+        ValueError: A bad pool id, issuer type or Region.
+    """
+    where = _region(region, parse_user_pool_id(user_pool_id))
+    host = _issuer_host(issuer_type)
+    return f"https://{host}.{where}.{dns_suffix(where)}/{user_pool_id}/.well-known/jwks.json"
 
 
 def _client_ids(client_id: str | Iterable[str] | _AnyClient | None) -> frozenset[str] | None:
@@ -229,11 +348,21 @@ class CognitoJwtVerifier:
         leeway: Seconds of clock skew allowed for ``exp``, ``nbf`` and ``iat``. Default: 5.
         jwks: A JWKS document to use instead of fetching (offline: an unknown ``kid`` is refused).
             The verifier then gets a private cache. Default: fetched from ``jwks_uri``.
+        issuer_type: Which issuer the pool is configured with, stated by the caller, never
+            guessed from a token: ``"original"`` (``https://cognito-idp.<region>...``) or
+            ``"updated"`` (``https://issuer-cognito-idp.<primary region>...``, required for
+            multi-Region replication). Tokens of the other form are refused with
+            ``WrongIssuerError``. Default: ``"original"``.
+        region: The Region of the endpoint, when it is not the Region in the pool id (a
+            replica of a replicated pool). With ``"updated"`` only the JWKS is fetched there
+            (``iss`` names the primary Region in every replica); with ``"original"`` it is the
+            Region whose issuer signed the tokens. Default: the Region in the pool id.
         issuer: The exact ``iss`` tokens must carry, for endpoints ``issuer_url`` does not know.
-            Default: ``issuer_url(user_pool_id)``, i.e.
+            Default: ``issuer_url(user_pool_id, issuer_type=...)``, i.e.
             ``https://cognito-idp.<region>.amazonaws.com/<pool>``, or ``amazonaws.com.cn`` in the
             China Regions.
-        jwks_uri: Where the keys are fetched. Default: ``<issuer>/.well-known/jwks.json``.
+        jwks_uri: Where the keys are fetched. Default: ``jwks_url(user_pool_id, issuer_type=...,
+            region=...)``, or ``<issuer>/.well-known/jwks.json`` when ``issuer`` is given.
         cache: The key cache (holds the fetcher and the refetch cooldown). Default: one cache
             shared by the process (a private one when ``jwks`` is given).
         clock: Wall-clock seconds since the epoch, for ``exp``/``nbf``/``iat``.
@@ -257,6 +386,8 @@ class CognitoJwtVerifier:
         claim_checks: Mapping[str, ClaimCheck] | None = None,
         leeway: float = DEFAULT_LEEWAY,
         jwks: Mapping[str, Any] | None = None,
+        issuer_type: IssuerType = "original",
+        region: str | None = None,
         issuer: str | None = None,
         jwks_uri: str | None = None,
         cache: JwksCache | None = None,
@@ -265,9 +396,16 @@ class CognitoJwtVerifier:
         if token_use not in ("id", "access"):
             raise ValueError(f"token_use must be 'id' or 'access', got {token_use!r}")
         self.user_pool_id = user_pool_id
-        default_issuer = issuer_url(user_pool_id)  # validates the pool id in every case
+        # Validates the pool id, the issuer type and the Region in every case.
+        default_issuer = issuer_url(
+            user_pool_id,
+            issuer_type=issuer_type,
+            region=region if issuer_type == "original" else None,
+        )
+        default_jwks_uri = jwks_url(user_pool_id, issuer_type=issuer_type, region=region)
         if issuer is not None and (not isinstance(issuer, str) or not issuer.strip()):
             raise ValueError(f"issuer must be a non-empty URL string, got {issuer!r}")
+        self.issuer_type: IssuerType = issuer_type
         self.issuer = default_issuer if issuer is None else issuer
         self.token_use: TokenUse = token_use
         self.client_ids = _client_ids(client_id)
@@ -279,7 +417,9 @@ class CognitoJwtVerifier:
         if not _is_number(leeway) or leeway < 0:
             raise ValueError(f"leeway must be a number of seconds >= 0, got {leeway!r}")
         self.leeway = float(leeway)
-        self.jwks_uri = jwks_uri or f"{self.issuer.rstrip('/')}/.well-known/jwks.json"
+        if jwks_uri is None and issuer is not None:
+            jwks_uri = f"{issuer.rstrip('/')}/.well-known/jwks.json"
+        self.jwks_uri = jwks_uri or default_jwks_uri
         if jwks is not None:
             cache = cache or JwksCache()
             cache.preload(self.jwks_uri, jwks)
@@ -292,6 +432,9 @@ class CognitoJwtVerifier:
         # Header segment -> kid, for headers already found to be RS256 with a kid: Cognito reuses
         # one header per key, so most calls skip a base64 and JSON decode.
         self._header_kids: dict[str, str] = {}
+        # Payload segment -> its decoded bytes, then a template of its claims; filled only
+        # after a signature over the segment held.
+        self._payloads: dict[str, bytes | _Template] = {}
 
     def verify(self, token: str) -> dict[str, Any]:
         """Check ``token`` and return its claims.
@@ -330,14 +473,24 @@ class CognitoJwtVerifier:
                 actual="invalid",
                 expected="base64url",
             ) from exc
-        # The payload's base64 is decoded now, next to the signature's (markedly cheaper than
-        # after the RSA operation), but a failure is only reported once the signature holds,
-        # exactly as if it were decoded afterwards. Its JSON is parsed only after the check.
+        # A payload seen before (a client sends one token for many requests until it expires)
+        # is not decoded again. The cache is keyed by the exact payload text and filled only
+        # after a signature over that text held; the signature and the clock are checked on
+        # every call. The first use stores the decoded bytes (free); the second parses them
+        # into a template that later calls copy cheaply.
+        cached = self._payloads.get(payload_segment)
+        # Otherwise the payload's base64 is decoded now, next to the signature's (markedly
+        # cheaper than after the RSA operation), but a failure is only reported once the
+        # signature holds, exactly as if it were decoded afterwards. Its JSON is parsed only
+        # after the check.
         payload_error: ValueError | None = None
-        try:
-            payload = _b64decode(payload_segment)
-        except ValueError as exc:
-            payload, payload_error = b"", exc
+        if cached is None:
+            try:
+                payload = _b64decode(payload_segment)
+            except ValueError as exc:
+                payload, payload_error = b"", exc
+        elif type(cached) is bytes:
+            payload = cached
         try:
             key.verify(signature, _sha256(signing_input).digest(), _PADDING, _PREHASHED_SHA256)
         except InvalidSignature:
@@ -346,21 +499,51 @@ class CognitoJwtVerifier:
                 actual="mismatch",
                 expected=f"RS256 signature by kid {kid}",
             ) from None
-        # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
-        try:
-            if payload_error is not None:
-                raise payload_error
-            claims = _json(payload)
-        except ValueError as exc:
-            raise MalformedTokenError(
-                "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
-            ) from exc
-        if type(claims) is not dict:
-            raise MalformedTokenError(
-                "payload: not a JSON object", actual=type(claims).__name__, expected="object"
-            )
+        if type(cached) is _Template:
+            claims = cached.fresh()
+        else:
+            # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
+            try:
+                if payload_error is not None:
+                    raise payload_error
+                parsed = _json(payload)
+            except ValueError as exc:
+                raise MalformedTokenError(
+                    "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
+                ) from exc
+            if type(parsed) is not dict:
+                raise MalformedTokenError(
+                    "payload: not a JSON object", actual=type(parsed).__name__, expected="object"
+                )
+            claims = parsed
+            if cached is None:
+                if len(self._payloads) >= _PAYLOAD_CACHE_SIZE:
+                    self._payloads.clear()  # bounded, like the header cache
+                self._payloads[payload_segment] = payload
+            else:  # the second use: keep a template, hand out a copy of it
+                template = _Template(claims)
+                self._payloads[payload_segment] = template
+                claims = template.fresh()
         self._check_claims(claims)
         return claims
+
+    def pending_key(self, token: object) -> tuple[JwksCache, str, str] | None:
+        """What ``verify(token)`` would have to fetch first: ``(cache, jwks_uri, kid)``.
+
+        ``None`` when the key is cached, or when the token is refused before any key lookup
+        (``verify`` then says why). The async verifier fetches in a thread when this is not
+        ``None``, so ``verify`` itself never blocks the event loop.
+        """
+        if type(token) is not str or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 2:
+            return None
+        header_segment = token[: token.index(".")]
+        try:
+            kid = self._header_kids.get(header_segment) or self._read_header(header_segment)
+        except TokenError:
+            return None
+        if self.cache.cached_key(self.jwks_uri, kid) is not None:
+            return None
+        return self.cache, self.jwks_uri, kid
 
     def _read_header(self, segment: str) -> str:
         try:
@@ -398,38 +581,47 @@ class CognitoJwtVerifier:
     def _check_claims(self, claims: dict[str, Any]) -> None:
         now = self._clock()
         leeway = self.leeway
-        exp = claims.get("exp")
-        if type(exp) is not int and not _is_number(exp):
+        raw_exp = claims.get("exp")
+        exp = _numeric_date(raw_exp)
+        if exp is None:
             raise MalformedTokenError(
-                f"exp: must be a number, got {shown(exp)}", actual=exp, expected="NumericDate"
+                f"exp: must be a number, got {shown(raw_exp)}",
+                actual=raw_exp,
+                expected="NumericDate",
             )
         if now >= exp + leeway:
             raise ExpiredTokenError(
                 f"exp: token expired at {_utc(exp)} ({now - exp:.0f} s ago, leeway {leeway:g} s)",
-                actual=exp,
+                actual=raw_exp,
                 expected=f"> {now - leeway:.0f}",
             )
-        iat = claims.get("iat")
-        if type(iat) is not int and not _is_number(iat):
+        raw_iat = claims.get("iat")
+        iat = _numeric_date(raw_iat)
+        if iat is None:
             raise MalformedTokenError(
-                f"iat: must be a number, got {shown(iat)}", actual=iat, expected="NumericDate"
+                f"iat: must be a number, got {shown(raw_iat)}",
+                actual=raw_iat,
+                expected="NumericDate",
             )
         if iat > now + leeway:
             raise NotYetValidError(
                 f"iat: token issued in the future, at {_utc(iat)} ({iat - now:.0f} s ahead)",
-                actual=iat,
+                actual=raw_iat,
                 expected=f"<= {now + leeway:.0f}",
             )
-        nbf = claims.get("nbf")
-        if nbf is not None:
-            if not _is_number(nbf):
+        raw_nbf = claims.get("nbf")
+        if raw_nbf is not None:
+            nbf = _numeric_date(raw_nbf)
+            if nbf is None:
                 raise MalformedTokenError(
-                    f"nbf: must be a number, got {shown(nbf)}", actual=nbf, expected="NumericDate"
+                    f"nbf: must be a number, got {shown(raw_nbf)}",
+                    actual=raw_nbf,
+                    expected="NumericDate",
                 )
             if nbf > now + leeway:
                 raise NotYetValidError(
                     f"nbf: token not valid before {_utc(nbf)} ({nbf - now:.0f} s ahead)",
-                    actual=nbf,
+                    actual=raw_nbf,
                     expected=f"<= {now + leeway:.0f}",
                 )
         iss = claims.get("iss")

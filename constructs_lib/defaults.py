@@ -127,6 +127,9 @@ PRE_TOKEN_GENERATION_VERSION = cognito.LambdaVersion.V2_0
 #: A claim change reaches new tokens within a minute while a warm function reads the table
 #: at most once a minute per user.
 CLAIMS_CACHE_TTL = Duration.seconds(60)
+#: API Gateway's own default for authorizer results: a cached Allow can outlive a revoked or
+#: expired token by this much, so it is kept at the default rather than raised.
+AUTHORIZER_RESULTS_CACHE_TTL = Duration.minutes(5)
 
 # App clients ---------------------------------------------------------------------------------
 

@@ -72,6 +72,7 @@ def test_trigger_defaults() -> None:
     assert defaults.TRIGGER_LOG_RETENTION == logs.RetentionDays.ONE_MONTH
     assert defaults.PRE_TOKEN_GENERATION_VERSION == cognito.LambdaVersion.V2_0
     assert defaults.CLAIMS_CACHE_TTL.to_seconds() == 60
+    assert defaults.AUTHORIZER_RESULTS_CACHE_TTL.to_seconds() == 300
 
 
 def test_app_client_and_hosted_ui_defaults() -> None:

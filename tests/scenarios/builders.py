@@ -308,6 +308,35 @@ def federation_stack(app: App) -> Stack:
     return stack
 
 
+def lambda_authorizer_stack(app: App) -> Stack:
+    """The bundled Lambda authorizer for the default pool's web client, with scope, group and
+    claim rules, wired to an HTTP API route (simple responses)."""
+    from aws_cdk import aws_apigatewayv2 as apigatewayv2
+    from aws_cdk import aws_apigatewayv2_integrations as integrations
+
+    from constructs_lib.lambda_authorizer import CognitoLambdaAuthorizer
+
+    stack = Stack(app, "LambdaAuthorizer", env=TEST_ENV)
+    auth = CognitoAuth(stack, "Auth")
+    authorizer = CognitoLambdaAuthorizer(
+        stack,
+        "ApiAuthorizer",
+        user_pool=auth.user_pool,
+        user_pool_clients=[auth.clients["web"]],
+        required_scopes=["orders/read"],
+        required_groups=["staff"],
+        required_claims={"custom:tenant": ["acme"]},
+    )
+    api = apigatewayv2.HttpApi(stack, "Api", create_default_stage=False)
+    api.add_routes(
+        path="/orders",
+        methods=[apigatewayv2.HttpMethod.GET],
+        integration=integrations.HttpUrlIntegration("Orders", "https://orders.example.com/"),
+        authorizer=authorizer.http_authorizer(),
+    )
+    return stack
+
+
 def replication_primary_stack(app: App) -> Stack:
     """A pool replicated to us-west-2, with triggers and a claims table (a global table); this
     is the pool's own stack (key, pool with key and issuer configuration, table replica)."""
@@ -411,4 +440,5 @@ SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "replication_replica": replication_replica_stack,
     "user_migration": user_migration_stack,
     "operations": operations_stack,
+    "lambda_authorizer": lambda_authorizer_stack,
 }

@@ -58,3 +58,38 @@ def test_cognito_tokens_imports_and_runs_without_the_cdk() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["MalformedTokenError", "aws_cdk blocked", "[]"]
+
+
+def test_the_lambda_authorizer_imports_without_the_cdk_or_boto3_and_does_no_work_at_import() -> (
+    None
+):
+    script = BLOCKER.replace(
+        '"constructs_lib")', '"constructs_lib", "boto3", "botocore", "lambda_triggers")'
+    ) + textwrap.dedent(
+        """
+        import os
+        sys.path.insert(0, os.path.join(os.getcwd(), "lambda_authorizer"))
+        import api_authorizer  # as the Lambda runtime imports it: from the asset's root
+
+        print("cognito_tokens" in sys.modules, "cryptography" in sys.modules)
+        os.environ.update({"USER_POOL_ID": "eu-west-1_Isolated1", "CLIENT_IDS": "c"})
+        try:
+            api_authorizer.handler({"type": "TOKEN", "authorizationToken": "a.b.c",
+                                    "methodArn": "arn:aws:execute-api:r:1:api/prod/GET/x"}, None)
+        except Exception as exc:
+            print(exc)
+        print(sorted(m for m in sys.modules if m.split(".")[0] in BlockCdk.blocked))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "False False"
+    assert lines[-2:] == ["Unauthorized", "[]"]
