@@ -13,6 +13,7 @@ import pytest
 from lambda_triggers import (
     _aws,
     custom_message,
+    inbound_federation,
     post_confirmation,
     pre_sign_up,
     pre_token_generation,
@@ -46,6 +47,13 @@ TRIGGER_VARIABLES = (
     "PROFILE_PARTITION_KEY",
     "PROFILE_ATTRIBUTES",
     "MESSAGE_APP_NAME",
+    "EMAIL_ATTRIBUTES",
+    "LOWERCASE_EMAIL",
+    "GROUPS_ATTRIBUTE",
+    "GROUPS_OUTPUT_ATTRIBUTE",
+    "GROUPS_ALLOWED",
+    "GROUPS_MAX_LENGTH",
+    "DROP_ATTRIBUTES",
 )
 
 
@@ -81,7 +89,13 @@ def clean_triggers(monkeypatch: pytest.MonkeyPatch, pauses: list[float]) -> Iter
     monkeypatch.setattr(_aws, "sleep", pauses.append)
 
     def reset_all() -> None:
-        for module in (pre_token_generation, pre_sign_up, post_confirmation, custom_message):
+        for module in (
+            pre_token_generation,
+            pre_sign_up,
+            post_confirmation,
+            custom_message,
+            inbound_federation,
+        ):
             module.reset()
         _aws.set_client_factory(None)
 

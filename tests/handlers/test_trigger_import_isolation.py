@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-MODULES = ["pre_token_generation", "pre_sign_up", "post_confirmation", "custom_message"]
+MODULES = [
+    "pre_token_generation",
+    "pre_sign_up",
+    "post_confirmation",
+    "custom_message",
+    "inbound_federation",
+]
 
 BLOCKER = textwrap.dedent(
     """
@@ -82,7 +88,7 @@ def test_pure_paths_run_without_boto3() -> None:
         sys.path.insert(0, {str(ROOT / "lambda_triggers")!r})
         os.environ["MESSAGE_SIGN_UP_EMAIL_MESSAGE"] = "Code ${{code}}"
         os.environ["ALLOWED_EMAIL_DOMAINS"] = "example.com"
-        import custom_message, pre_sign_up, pre_token_generation
+        import custom_message, inbound_federation, pre_sign_up, pre_token_generation
         events = {str(ROOT / "tests" / "events")!r}
         def load(name):
             with open(os.path.join(events, name + ".json")) as f:
@@ -92,6 +98,10 @@ def test_pure_paths_run_without_boto3() -> None:
         pre_sign_up.handler(load("pre_sign_up/PreSignUp_SignUp"), None)
         ev = load("pre_token_generation/v2/TokenGeneration_Authentication")
         pre_token_generation.handler(ev, None)
+        os.environ["GROUPS_ATTRIBUTE"] = "groups"
+        ev = load("inbound_federation/InboundFederation_ExternalProvider_OIDC")
+        out = inbound_federation.handler(ev, None)
+        assert out["response"]["userAttributesToMap"]["groups"] == "readers,writers"
         """
     )
     assert result.returncode == 0, result.stderr
