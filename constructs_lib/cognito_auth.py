@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aws_cdk import Stack
 from aws_cdk import aws_cognito as cognito
@@ -19,6 +19,7 @@ from constructs_lib.app_access import (
     consumer_config,
     define_app_access,
 )
+from constructs_lib.branding import Branding, branding_problems
 from constructs_lib.clients import (
     AppClient,
     MachineClient,
@@ -39,6 +40,7 @@ from constructs_lib.identity_pool import (
     user_writable_claim_problems,
 )
 from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.terms import ClientTerms, TermsDocuments, terms_problems
 from constructs_lib.triggers import (
     Triggers,
     UserPoolTriggers,
@@ -84,6 +86,11 @@ class CognitoAuth(Construct):
             ``AppleLogin``, ``AmazonLogin``, ``SamlLogin``, ``OidcLogin``); they need
             ``domain``. Every client offers all of them unless it lists its own
             ``supported_identity_providers``, and depends on those it offers. Default: none.
+        branding: Your own hosted UI look (``Branding``): managed login styles for all or some
+            clients, or classic hosted UI CSS; needs ``domain``. Default: Cognito's default look.
+        terms: Terms of use and privacy policy links (``TermsDocuments``) by client name,
+            shown on managed login's sign-up page; needs ``domain`` with managed login.
+            Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
@@ -104,6 +111,8 @@ class CognitoAuth(Construct):
         resource_servers: Sequence[ResourceServer] = (),
         domain: HostedUiDomain | None = None,
         identity_providers: Sequence[IdentityProvider] = (),
+        branding: Branding | None = None,
+        terms: Mapping[str, TermsDocuments] | None = None,
     ) -> None:
         if clients is None:
             clients = defaults.default_clients() if existing_user_pool is None else ()
@@ -139,6 +148,8 @@ class CognitoAuth(Construct):
             self._federation_problems(
                 identity_providers, clients, domain, user_pool, existing_user_pool, scope, problems
             )
+        if branding is not None or terms:
+            _hosted_ui_look_problems(clients, domain, branding, terms or {}, problems)
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -158,7 +169,8 @@ class CognitoAuth(Construct):
         if identity_providers:
             self._define_identity_providers(identity_providers)
         clients = with_provider_write_attributes(clients, identity_providers)
-        self._define_app_access(clients, resource_servers, domain)
+        self._define_app_access(clients, resource_servers, domain, branding)
+        self._define_terms(terms or {}, domain)
         self._depend_on_offered_providers(clients)
         self._define_identity_pool(identity_pool)
         self._define_user_files(user_files)
@@ -328,6 +340,7 @@ class CognitoAuth(Construct):
         clients: Sequence[AppClient],
         resource_servers: Sequence[ResourceServer],
         domain: HostedUiDomain | None,
+        branding: Branding | None = None,
     ) -> None:
         """Resource servers, clients, then the hosted UI (see ``define_app_access``)."""
         self._access: AppAccess = define_app_access(
@@ -336,6 +349,7 @@ class CognitoAuth(Construct):
             clients=clients,
             resource_servers=resource_servers,
             domain=domain,
+            branding=branding,
         )
         access = self._access
         self.resource_servers: dict[str, cognito.UserPoolResourceServer] = (
@@ -350,6 +364,22 @@ class CognitoAuth(Construct):
         self.hosted_ui = access.hosted_ui
         self.domain: cognito.UserPoolDomain | None = (
             access.hosted_ui.domain if access.hosted_ui else None
+        )
+
+    def _define_terms(
+        self, terms: Mapping[str, TermsDocuments], domain: HostedUiDomain | None
+    ) -> None:
+        """Terms documents per client (``ClientTerms``), when asked for."""
+        self.terms: ClientTerms | None = None
+        if not terms or domain is None:
+            return
+        self.terms = ClientTerms(
+            self,
+            "Terms",
+            user_pool=self.user_pool,
+            clients={name: self.clients[name] for name in terms},
+            terms=terms,
+            managed_login_version=domain.effective_managed_login_version,
         )
 
     def consumer_config(self) -> dict[str, str]:
@@ -389,6 +419,33 @@ class CognitoAuth(Construct):
     def jwks_url(self) -> str:
         """The URL of the JSON Web Key Set that signs the pool's tokens."""
         return f"{self.issuer_url}/.well-known/jwks.json"
+
+
+def _hosted_ui_look_problems(
+    clients: Sequence[AppClient],
+    domain: HostedUiDomain | None,
+    branding: Branding | None,
+    terms: Mapping[str, TermsDocuments],
+    problems: Problems,
+) -> None:
+    """Branding and terms belong to the hosted UI, and to the clients that sign in there."""
+    if domain is None:
+        given = " and ".join(n for n, v in (("branding", branding), ("terms", terms)) if v)
+        problems.add(
+            f"{given} need a hosted UI domain; add domain=HostedUiDomain.cognito_prefix(...) "
+            "or .custom_domain(...)"
+        )
+        return
+    signing_in = [
+        c.name for c in clients if not isinstance(c, MachineClient) and getattr(c, "o_auth", False)
+    ]
+    version = domain.effective_managed_login_version
+    if branding is not None:
+        branding_problems(
+            branding, problems, managed_login_clients=signing_in, managed_login_version=version
+        )
+    if terms:
+        terms_problems(terms, problems, client_names=signing_in, managed_login_version=version)
 
 
 def _managed_login_plan_problems(
