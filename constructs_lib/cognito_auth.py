@@ -430,10 +430,11 @@ def _hosted_ui_look_problems(
 ) -> None:
     """Branding and terms belong to the hosted UI, and to the clients that sign in there."""
     if domain is None:
-        given = " and ".join(n for n, v in (("branding", branding), ("terms", terms)) if v)
+        given = [n for n, v in (("branding", branding), ("terms", terms)) if v]
+        verb = "need" if len(given) > 1 else "needs"
         problems.add(
-            f"{given} need a hosted UI domain; add domain=HostedUiDomain.cognito_prefix(...) "
-            "or .custom_domain(...)"
+            f"{' and '.join(given)} {verb} a hosted UI domain; add "
+            "domain=HostedUiDomain.cognito_prefix(...) or .custom_domain(...)"
         )
         return
     signing_in = [

@@ -175,7 +175,7 @@ def test_fails_when_the_domain_uses_the_classic_hosted_ui(stack: Stack) -> None:
 
 
 def test_fails_when_there_is_no_domain(stack: Stack) -> None:
-    with pytest.raises(ConfigurationError, match=r"terms need a hosted UI domain"):
+    with pytest.raises(ConfigurationError, match=r"terms needs a hosted UI domain"):
         CognitoAuth(
             stack, "Auth", clients=[WebClient(name="web", o_auth=False)], terms={"web": DOCS}
         )
