@@ -25,6 +25,14 @@ from constructs_lib import (
     ThreatProtection,
     UserPoolSettings,
 )
+from constructs_lib.branding import (
+    AssetCategory,
+    Branding,
+    BrandingAsset,
+    ColorMode,
+    ManagedLoginStyle,
+    Placement,
+)
 from constructs_lib.clients import MachineClient, ServerClient, WebClient
 from constructs_lib.domain import HostedUiDomain
 from constructs_lib.federation import (
@@ -37,6 +45,8 @@ from constructs_lib.federation import (
 )
 from constructs_lib.identity_pool import AmbiguousRoles, IdentityPoolSettings, RoleMapping
 from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.terms import TermsDocuments
+from constructs_lib.triggers import InboundFederation, Triggers
 from constructs_lib.user_files import FileOwner, UserFilesSettings
 from tests.conftest import TEST_ENV
 
@@ -292,6 +302,72 @@ def federation_stack(app: App) -> Stack:
     return stack
 
 
+def newer_cognito_stack(app: App) -> Stack:
+    """Refresh token rotation, terms documents, own managed login branding and the inbound
+    federation trigger together, behind a SAML provider whose groups reach a custom attribute."""
+    stack = Stack(app, "NewerCognito", env=TEST_ENV)
+    logo = ROOT / "branding" / "logo.png"
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            custom_attributes={"groups": cognito.StringAttribute(max_len=2048, mutable=True)}
+        ),
+        triggers=Triggers(
+            inbound_federation=InboundFederation(
+                groups_attribute="http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+                groups_output_attribute="groups",
+                drop_attributes=["http://example.com/claims/employee-number"],
+            )
+        ),
+        identity_providers=[
+            SamlLogin(
+                provider_name="CorporateSSO",
+                metadata_file=ROOT / "tests" / "fixtures" / "saml-metadata.xml",
+                attribute_mapping={"custom:groups": "groups"},
+            )
+        ],
+        clients=[
+            WebClient(name="web", callback_urls=["https://app.example.com/callback"]),
+            WebClient(
+                name="partner",
+                callback_urls=["https://partner.example.com/callback"],
+                refresh_token_rotation_grace_period=Duration.seconds(0),
+            ),
+            ServerClient(
+                name="backend",
+                callback_urls=["https://app.example.com/api/auth/callback"],
+                refresh_token_rotation=True,
+                refresh_token_rotation_grace_period=Duration.seconds(30),
+            ),
+        ],
+        domain=HostedUiDomain.cognito_prefix("example-newer"),
+        branding=Branding(
+            style=ManagedLoginStyle(
+                color_scheme_mode=ColorMode.DYNAMIC,
+                primary_color="#1f6feb",
+                form_horizontal=Placement.START,
+                assets=[BrandingAsset(category=AssetCategory.FORM_LOGO, file=logo)],
+            ),
+            client_styles={"partner": ManagedLoginStyle(primary_color="#8250df")},
+        ),
+        terms={
+            "web": TermsDocuments(
+                terms_of_use={
+                    "cognito:default": "https://example.com/terms",
+                    "cognito:german": "https://example.com/de/terms",
+                },
+                privacy_policy={"cognito:default": "https://example.com/privacy"},
+            ),
+            "partner": TermsDocuments.in_every_language(
+                terms_of_use="https://partner.example.com/terms",
+                privacy_policy="https://partner.example.com/privacy",
+            ),
+        },
+    )
+    return stack
+
+
 SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "example": example_stack,
     "maximal_user_pool": maximal_user_pool_stack,
@@ -299,4 +375,5 @@ SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "app_clients": app_clients_stack,
     "prefix_domain": prefix_domain_stack,
     "federation": federation_stack,
+    "newer_cognito": newer_cognito_stack,
 }
