@@ -81,9 +81,8 @@ class _Client:
             (``grant_type=refresh_token``) or ``GetTokensFromRefreshToken`` and keep the new
             token; Cognito then refuses ``REFRESH_TOKEN_AUTH`` (``InitiateAuth``), so the
             client loses ``ALLOW_REFRESH_TOKEN_AUTH``. Amplify JS refreshes that way from
-            aws-amplify 6.15.4; older SDKs, and Amplify for Swift and Android until they
-            support it, need ``False``. A ``MachineClient`` gets no refresh token, so it may not
-            ask for it. See
+            aws-amplify 6.15.4; a client whose SDK still refreshes with ``InitiateAuth`` needs
+            ``False``. A ``MachineClient`` gets no refresh token, so it may not ask for it. See
             https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html
             Default: on for a ``WebClient``, off for a ``ServerClient`` and ``MachineClient``
             (``defaults.WEB_CLIENT_REFRESH_TOKEN_ROTATION``,
