@@ -557,7 +557,8 @@ class UserPoolTriggers(Construct):
             ``LambdaConfig``, lower camel case): ``"preSignUp"``, ``"postConfirmation"``,
             ``"customMessage"``, and ``"preTokenGenerationConfig"`` for the bundled pre token
             generation trigger (an own function wired with the older
-            ``PRE_TOKEN_GENERATION`` operation stays under ``"preTokenGeneration"``).
+            ``PRE_TOKEN_GENERATION`` operation stays under ``"preTokenGeneration"``), and
+            ``"inboundFederation"`` for the inbound federation trigger, bundled or your own.
         custom_sender_key: The key custom sender functions may decrypt with, if any.
 
     Raises:
