@@ -187,7 +187,8 @@ class ManagedLoginStyle:
             ((*link, "darkMode", "defaults", "textColor"), self.link_color_dark),
         ):
             if color is not None:
-                values[path] = normal_color(color)
+                # A deploy-time value goes through as it is (written as ``rrggbbaa``).
+                values[path] = color if is_token(color) else normal_color(color)
         location = ("categories", "form", "location")
         if self.form_horizontal is not None:
             values[(*location, "horizontal")] = self.form_horizontal.value

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import Stack, Token
 from aws_cdk import aws_cognito as cognito
 from aws_cdk.assertions import Match, Template
 
@@ -300,3 +300,28 @@ def test_fails_when_classic_css_styles_other_classes(stack: Stack) -> None:
 def test_fails_when_branding_has_no_domain(stack: Stack) -> None:
     with pytest.raises(ConfigurationError, match=r"branding needs a hosted UI domain"):
         CognitoAuth(stack, "Auth", branding=Branding(style=ManagedLoginStyle()))
+
+
+def test_does_not_fail_when_a_colour_or_the_css_is_a_token(stack: Stack) -> None:
+    color = Token.as_string({"Ref": "BrandColor"})
+    auth(stack, Branding(style=ManagedLoginStyle(primary_color=color)))
+    Template.from_stack(stack).has_resource_properties(
+        BRANDING,
+        {
+            "Settings": {
+                "components": {
+                    "primaryButton": {
+                        "lightMode": {"defaults": {"backgroundColor": {"Ref": "BrandColor"}}}
+                    }
+                }
+            }
+        },
+    )
+
+
+def test_does_not_fail_when_the_classic_css_is_a_token(stack: Stack) -> None:
+    css = Token.as_string({"Ref": "LoginCss"})
+    auth(stack, Branding(classic=ClassicHostedUiStyle(css=css)), domain=CLASSIC_PREFIX)
+    Template.from_stack(stack).has_resource_properties(
+        CLASSIC, {"ClientId": "ALL", "CSS": {"Ref": "LoginCss"}}
+    )
