@@ -17,9 +17,11 @@ Cognito's limits, refused here:
   40 assets, and one request (settings and assets) at most 2 MB.
 - ``UseCognitoProvidedValues`` goes without settings and assets: a style without either keeps
   Cognito's default look.
-- The classic hosted UI takes CSS of the ``*-customizable`` classes only. CloudFormation's
-  ``AWS::Cognito::UserPoolUICustomizationAttachment`` has no logo property, so a classic logo
-  is set in the console or with ``SetUICustomization``, not here.
+- The classic hosted UI takes CSS of the ``*-customizable`` classes only, once the pool has a
+  domain. CloudFormation's ``AWS::Cognito::UserPoolUICustomizationAttachment`` has no logo
+  property ("Setting a logo image isn't supported from AWS CloudFormation"), so a classic logo
+  is set in the console or with ``SetUICustomization``, not here:
+  https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cognito-userpooluicustomizationattachment.html
 
 See https://docs.aws.amazon.com/cognito/latest/developerguide/managed-login-brandingeditor.html,
 https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_AssetType.html,
