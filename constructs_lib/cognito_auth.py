@@ -57,8 +57,8 @@ class CognitoAuth(Construct):
 
     With no arguments it defines a secure user pool (see README, "Default settings") and nothing
     that costs extra or opens access. The constructor reads as a recipe: judge every argument,
-    then define the pool, its triggers, identity providers, clients and domain, the identity
-    pool and the per-user files.
+    then define the pool, its triggers, identity providers, clients and domain (with their
+    branding), the clients' terms documents, the identity pool and the per-user files.
 
     Args:
         scope: The parent construct.

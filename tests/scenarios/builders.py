@@ -29,6 +29,7 @@ from constructs_lib.branding import (
     AssetCategory,
     Branding,
     BrandingAsset,
+    ClassicHostedUiStyle,
     ColorMode,
     ManagedLoginStyle,
     Placement,
@@ -368,6 +369,33 @@ def newer_cognito_stack(app: App) -> Stack:
     return stack
 
 
+def classic_branding_stack(app: App) -> Stack:
+    """Classic hosted UI CSS for every client and its own for one client."""
+    stack = Stack(app, "ClassicBranding", env=TEST_ENV)
+    CognitoAuth(
+        stack,
+        "Auth",
+        clients=[
+            WebClient(name="web", callback_urls=["https://app.example.com/callback"]),
+            WebClient(name="kiosk", callback_urls=["https://kiosk.example.com/callback"]),
+        ],
+        domain=HostedUiDomain.cognito_prefix(
+            "example-classic",
+            managed_login_version=cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+        ),
+        branding=Branding(
+            classic=ClassicHostedUiStyle(
+                css=".banner-customizable { background-color: #1f6feb; }\n"
+                ".submitButton-customizable { background-color: #1f6feb; }"
+            ),
+            classic_client_styles={
+                "kiosk": ClassicHostedUiStyle(css=".inputField-customizable { font-size: 20px; }")
+            },
+        ),
+    )
+    return stack
+
+
 SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "example": example_stack,
     "maximal_user_pool": maximal_user_pool_stack,
@@ -376,4 +404,5 @@ SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "prefix_domain": prefix_domain_stack,
     "federation": federation_stack,
     "newer_cognito": newer_cognito_stack,
+    "classic_branding": classic_branding_stack,
 }
