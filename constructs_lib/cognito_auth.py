@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -30,6 +30,7 @@ from constructs_lib.domain import HostedUiDomain
 from constructs_lib.federation import (
     IdentityProvider,
     define_identity_provider,
+    effective_mapping,
     federation_problems,
     provider_construct_id,
 )
@@ -168,6 +169,7 @@ class CognitoAuth(Construct):
         self.identity_providers: dict[str, cognito.IUserPoolIdentityProvider] = {}
         if identity_providers:
             self._define_identity_providers(identity_providers)
+        self._warn_about_unmapped_groups(triggers, identity_providers)
         clients = with_provider_write_attributes(clients, identity_providers)
         self._define_app_access(clients, resource_servers, domain, branding)
         self._define_terms(terms or {}, domain)
@@ -214,6 +216,24 @@ class CognitoAuth(Construct):
         for provider in providers:
             self.identity_providers[provider.name] = define_identity_provider(
                 parent, provider_construct_id(provider), self.user_pool, provider
+            )
+
+    def _warn_about_unmapped_groups(
+        self, triggers: Triggers | None, providers: Sequence[IdentityProvider]
+    ) -> None:
+        """The inbound federation trigger passes the joined groups on under a provider
+        attribute name; without a mapping to a pool attribute, Cognito keeps nothing of them."""
+        federation = triggers.inbound_federation if triggers is not None else None
+        if federation is None or federation.groups_attribute is None or self.triggers is None:
+            return
+        name = federation.groups_output_attribute or federation.groups_attribute
+        unmapped = [p.name for p in providers if name not in effective_mapping(p).values()]
+        if unmapped or not providers:
+            Annotations.of(self.triggers).add_warning_v2(
+                "cognito-auth:inbound-federation-groups-unmapped",
+                f"triggers.inbound_federation passes the groups on as {name!r}, which "
+                f"{', '.join(map(repr, unmapped)) or 'no identity provider'} maps to no pool "
+                f"attribute; add attribute_mapping={{'custom:groups': {name!r}}} to the provider",
             )
 
     def _depend_on_offered_providers(self, clients: Sequence[AppClient]) -> None:

@@ -156,3 +156,38 @@ def test_fails_when_the_handler_would_refuse_its_settings(
         CognitoAuth(stack, "Auth", triggers=Triggers(inbound_federation=settings))
     assert message in str(raised.value)
     assert stack.node.try_find_child("Auth") is None
+
+
+def test_groups_that_no_provider_maps_leave_a_warning(stack: Stack) -> None:
+    from aws_cdk.assertions import Annotations
+
+    from constructs_lib import SamlLogin, UserPoolSettings
+    from constructs_lib.clients import WebClient
+    from constructs_lib.domain import HostedUiDomain
+
+    metadata = "tests/fixtures/saml-metadata.xml"
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            custom_attributes={"groups": cognito.StringAttribute(max_len=2048, mutable=True)}
+        ),
+        triggers=Triggers(inbound_federation=InboundFederation(groups_attribute="memberOf")),
+        identity_providers=[
+            SamlLogin(
+                provider_name="Mapped",
+                metadata_file=metadata,
+                attribute_mapping={"custom:groups": "memberOf"},
+            ),
+            SamlLogin(provider_name="Unmapped", metadata_file=metadata),
+        ],
+        clients=[WebClient(name="web", callback_urls=["https://app.example.com/callback"])],
+        domain=HostedUiDomain.cognito_prefix("example-app"),
+    )
+    warnings = Annotations.from_stack(stack).find_warning(
+        "/TestStack/Auth/Triggers", Match.string_like_regexp("inbound-federation-groups-unmapped")
+    )
+    (warning,) = warnings
+    text = warning.entry.data
+    assert "passes the groups on as 'memberOf', which 'Unmapped' maps to no pool attribute" in text
+    assert "'Mapped'" not in text
