@@ -12,6 +12,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 from aws_cdk import App, Aws, CfnOutput, Environment, Stack, Validations
@@ -20,6 +21,10 @@ from constructs import Construct
 
 from constructs_lib import ClaimsTable, CognitoAuth, HostedUiDomain, Triggers, WebClient
 from constructs_lib.app_config import AppConfig, TriggersConfig, merge_context, parse_app_config
+from constructs_lib.branding import Branding, ManagedLoginStyle
+
+#: Relative file names in cdk.json (branding logo, settings file) are relative to this folder.
+APP_DIR = Path(__file__).resolve().parent
 
 
 class AuthStack(Stack):
@@ -39,6 +44,8 @@ class AuthStack(Stack):
                     name="web",
                     callback_urls=list(web.callback_urls),
                     logout_urls=list(web.logout_urls),
+                    refresh_token_rotation=web.refresh_token_rotation,
+                    refresh_token_rotation_grace_period=web.refresh_token_rotation_grace_period,
                 )
             ],
             domain=HostedUiDomain.cognito_prefix(prefix),
@@ -48,6 +55,8 @@ class AuthStack(Stack):
             # On: CognitoAuth defines the replica-Region stacks next to this one in the app.
             replication=config.replication,
             operations=config.operations,
+            branding=Branding(style=in_app_dir(config.branding)) if config.branding else None,
+            terms={"web": config.terms} if config.terms else None,
         )
         outputs = {
             **self.auth.consumer_config(),
@@ -68,7 +77,18 @@ class AuthStack(Stack):
             pre_sign_up=config.pre_sign_up,
             post_confirmation=confirmation,
             custom_message=config.custom_message,
+            inbound_federation=config.inbound_federation,
         )
+
+
+def in_app_dir(style: ManagedLoginStyle) -> ManagedLoginStyle:
+    """``style`` with its relative file names taken from the app's folder."""
+    settings = style.settings_file
+    return replace(
+        style,
+        settings_file=APP_DIR / settings if settings is not None else None,
+        assets=[replace(asset, file=APP_DIR / asset.file) for asset in style.assets],
+    )
 
 
 def default_domain_prefix(stack_name: str) -> str:

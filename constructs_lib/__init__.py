@@ -140,3 +140,24 @@ __all__ = [
     "rest_api_user_pool_authorizer",
     "user_files_statements",
 ]
+
+# Newer Cognito capabilities: own branding, terms documents, the inbound federation trigger.
+from constructs_lib.branding import (
+    Branding,
+    BrandingAsset,
+    ClassicHostedUiStyle,
+    ManagedLoginStyle,
+)
+from constructs_lib.terms import ClientTerms, TermsDocuments
+from constructs_lib.triggers import INBOUND_FEDERATION, InboundFederation
+
+__all__ += [
+    "INBOUND_FEDERATION",
+    "Branding",
+    "BrandingAsset",
+    "ClassicHostedUiStyle",
+    "ClientTerms",
+    "InboundFederation",
+    "ManagedLoginStyle",
+    "TermsDocuments",
+]

@@ -19,6 +19,7 @@ from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
+from constructs_lib.branding import Branding
 from constructs_lib.clients import (
     AppClient,
     AppClients,
@@ -81,9 +82,11 @@ def define_app_access(
     clients: Sequence[AppClient] = (),
     resource_servers: Sequence[ResourceServer] = (),
     domain: HostedUiDomain | None = None,
+    branding: Branding | None = None,
 ) -> AppAccess:
     """Define resource servers, then clients (their scopes refer to the servers), then the
-    domain with a managed login branding for every client that signs users in.
+    domain with a managed login branding for every client that signs users in (``branding``'s
+    style, else Cognito's default).
 
     The construct IDs ``ResourceServers``, ``Clients`` and ``HostedUi`` under ``scope`` are
     constant; a part that is not asked for is not defined at all.
@@ -108,7 +111,12 @@ def define_app_access(
             if app_clients is not None and not isinstance(client, MachineClient) and client.o_auth
         }
         hosted_ui = HostedUi(
-            scope, "HostedUi", user_pool=user_pool, domain=domain, clients=signing_in
+            scope,
+            "HostedUi",
+            user_pool=user_pool,
+            domain=domain,
+            clients=signing_in,
+            branding=branding,
         )
     return AppAccess(resource_servers=servers, app_clients=app_clients, hosted_ui=hosted_ui)
 

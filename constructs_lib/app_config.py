@@ -19,6 +19,13 @@ from typing import Any, TypeVar
 from aws_cdk import Duration, RemovalPolicy, SecretValue
 from aws_cdk import aws_cognito as cognito
 
+from constructs_lib.branding import (
+    AssetCategory,
+    BrandingAsset,
+    ColorMode,
+    ManagedLoginStyle,
+    Placement,
+)
 from constructs_lib.federation import (
     AmazonLogin,
     AppleLogin,
@@ -38,9 +45,11 @@ from constructs_lib.operations import (
     WafSettings,
 )
 from constructs_lib.replication import Replication
+from constructs_lib.terms import TermsDocuments
 from constructs_lib.triggers import (
     ClaimsFailMode,
     CustomMessages,
+    InboundFederation,
     MessageTemplate,
     PostConfirmation,
     PreSignUp,
@@ -74,6 +83,7 @@ class TriggersConfig:
     post_confirmation: PostConfirmation | None = None
     profile_table: bool = False
     custom_message: CustomMessages | None = None
+    inbound_federation: InboundFederation | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,6 +92,9 @@ class WebClientConfig:
 
     callback_urls: tuple[str, ...] = ("http://localhost:3000/",)
     logout_urls: tuple[str, ...] = ("http://localhost:3000/",)
+    #: None: the library's default for web clients (on).
+    refresh_token_rotation: bool | None = None
+    refresh_token_rotation_grace_period: Duration | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -101,6 +114,10 @@ class AppConfig:
     replication: Replication | None = None
     #: None: no alarms, dashboard, web ACL or log delivery.
     operations: OperationsSettings | None = None
+    #: The web client's managed login style; file paths as written (relative to the app).
+    branding: ManagedLoginStyle | None = None
+    #: The web client's terms documents.
+    terms: TermsDocuments | None = None
 
 
 def merge_context(context: Mapping[str, Any]) -> dict[str, Any]:
@@ -151,6 +168,8 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
     files = reader.section("user_files")
     replication_section = reader.section("replication")
     operations_section = reader.section("operations")
+    branding_section = reader.section("branding")
+    terms_section = reader.section("terms")
     reader.finish()
     settings = _user_pool_settings(pool) if pool is not None else UserPoolSettings()
     trigger_config = _triggers(triggers) if triggers is not None else None
@@ -164,6 +183,8 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
     user_files = _user_files(files) if files is not None else None
     replication = _replication(replication_section) if replication_section is not None else None
     operations = _operations(operations_section) if operations_section is not None else None
+    branding = _branding(branding_section) if branding_section is not None else None
+    terms = _terms(terms_section) if terms_section is not None else None
     problems.raise_if_any()
     return AppConfig(
         stack_name=stack_name,
@@ -176,6 +197,62 @@ def parse_app_config(raw: Mapping[str, Any]) -> AppConfig:
         user_files=user_files,
         replication=replication,
         operations=operations,
+        branding=branding,
+        terms=terms,
+    )
+
+
+_COLOR_MODES = {m.value.lower(): m for m in ColorMode}
+_PLACEMENTS = {p.value.lower(): p for p in Placement}
+_BRANDING_KEYS = (
+    "logo",
+    "settings_file",
+    "color_scheme_mode",
+    "primary_color",
+    "primary_color_dark",
+    "link_color",
+    "link_color_dark",
+    "form_horizontal",
+    "form_vertical",
+)
+
+
+def _branding(section: _Reader) -> ManagedLoginStyle | None:
+    """``enabled`` false: Cognito's default look (the other keys are still checked)."""
+    if not section.flag("enabled"):
+        section.read.extend(_BRANDING_KEYS)
+        section.finish()
+        return None
+    logo = section.text("logo")
+    style = ManagedLoginStyle(
+        settings_file=section.text("settings_file"),
+        color_scheme_mode=section.choice("color_scheme_mode", _COLOR_MODES),
+        primary_color=section.text("primary_color"),
+        primary_color_dark=section.text("primary_color_dark"),
+        link_color=section.text("link_color"),
+        link_color_dark=section.text("link_color_dark"),
+        form_horizontal=section.choice("form_horizontal", _PLACEMENTS),
+        form_vertical=section.choice("form_vertical", _PLACEMENTS),
+        assets=[BrandingAsset(category=AssetCategory.FORM_LOGO, file=logo)] if logo else (),
+    )
+    section.finish()
+    return style
+
+
+def _terms(section: _Reader) -> TermsDocuments | None:
+    """``enabled`` false: no terms documents (the links are still checked for their type)."""
+    enabled = section.flag("enabled")
+    links = {}
+    for key in ("terms_of_use", "privacy_policy"):
+        part = section.section(key)
+        links[key] = {name: part.text(name) or "" for name in part.names()} if part else {}
+        if part is not None:
+            part.finish()
+    section.finish()
+    if not enabled:
+        return None
+    return TermsDocuments(
+        terms_of_use=links["terms_of_use"], privacy_policy=links["privacy_policy"]
     )
 
 
@@ -303,10 +380,19 @@ def _web_client(section: _Reader) -> WebClientConfig:
     base = WebClientConfig()
     callbacks = section.list_of_text("callback_urls")
     logouts = section.list_of_text("logout_urls")
+    rotation = section.section("refresh_token_rotation")
+    enabled, grace = None, None
+    if rotation is not None:
+        enabled = rotation.flag("enabled")
+        seconds = rotation.number("grace_period_seconds")
+        grace = Duration.seconds(seconds) if seconds is not None else None
+        rotation.finish()
     section.finish()
     return WebClientConfig(
         callback_urls=tuple(callbacks) if callbacks is not None else base.callback_urls,
         logout_urls=tuple(logouts) if logouts is not None else base.logout_urls,
+        refresh_token_rotation=enabled,
+        refresh_token_rotation_grace_period=grace,
     )
 
 
@@ -624,6 +710,7 @@ def _triggers(section: _Reader) -> TriggersConfig:
     sign_up = section.section("pre_sign_up")
     confirmation = section.section("post_confirmation")
     messages = section.section("custom_message")
+    federation = section.section("inbound_federation")
     config = TriggersConfig(
         pre_token_generation=_pre_token_generation(token) if token else None,
         claims_table=bool(token and token.flag("claims_table")),
@@ -631,6 +718,7 @@ def _triggers(section: _Reader) -> TriggersConfig:
         post_confirmation=_post_confirmation(confirmation) if confirmation else None,
         profile_table=bool(confirmation and confirmation.flag("profile_table")),
         custom_message=_custom_messages(messages) if messages else None,
+        inbound_federation=_inbound_federation(federation) if federation else None,
     )
     for part in (section, token, sign_up, confirmation):
         if part is not None:
@@ -695,6 +783,23 @@ def _custom_messages(section: _Reader) -> CustomMessages:
         spec.finish()
     section.finish()
     return CustomMessages(messages=messages, app_name=app_name)
+
+
+def _inbound_federation(section: _Reader) -> InboundFederation | None:
+    """``enabled`` false (or missing): no trigger (the other keys are still checked)."""
+    base = InboundFederation()
+    enabled = section.flag("enabled")
+    settings = InboundFederation(
+        lowercase_email=_first_flag(section.flag("lowercase_email"), base.lowercase_email),
+        email_attributes=section.list_of_text("email_attributes"),
+        groups_attribute=section.text("groups_attribute"),
+        groups_output_attribute=section.text("groups_output_attribute"),
+        groups_allowed=section.list_of_text("groups_allowed") or (),
+        groups_max_length=section.number("groups_max_length") or base.groups_max_length,
+        drop_attributes=section.list_of_text("drop_attributes") or (),
+    )
+    section.finish()
+    return settings if enabled else None
 
 
 def _first_flag(value: bool | None, default: bool) -> bool:

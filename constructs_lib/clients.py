@@ -75,6 +75,22 @@ class _Client:
             attribute otherwise. For machine clients: Cognito's default (they sign no user in).
         supported_identity_providers: Default: Cognito itself and every identity provider
             registered on the pool in this app.
+        refresh_token_rotation: Each refresh returns a new refresh token, and the old one stops
+            working after ``refresh_token_rotation_grace_period``, so a stolen refresh token is
+            good for one refresh at most. The app must refresh with the token endpoint
+            (``grant_type=refresh_token``) or ``GetTokensFromRefreshToken`` and keep the new
+            token; Cognito then refuses ``REFRESH_TOKEN_AUTH`` (``InitiateAuth``), so the
+            client loses ``ALLOW_REFRESH_TOKEN_AUTH``. Amplify JS refreshes that way from
+            aws-amplify 6.15.4; a client whose SDK still refreshes with ``InitiateAuth`` needs
+            ``False``. A ``MachineClient`` gets no refresh token, so it may not ask for it. See
+            https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html
+            Default: on for a ``WebClient``, off for a ``ServerClient`` and ``MachineClient``
+            (``defaults.WEB_CLIENT_REFRESH_TOKEN_ROTATION``,
+            ``defaults.SERVER_CLIENT_REFRESH_TOKEN_ROTATION``).
+        refresh_token_rotation_grace_period: How long the previous refresh token still works
+            after a rotation, for a retry whose answer was lost: whole seconds from 0 to 60
+            (Cognito's range). Only with rotation on.
+            Default: ``defaults.REFRESH_TOKEN_ROTATION_GRACE_PERIOD`` (10 seconds).
     """
 
     name: str
@@ -85,6 +101,26 @@ class _Client:
     read_attributes: cognito.ClientAttributes | None = None
     write_attributes: cognito.ClientAttributes | None = None
     supported_identity_providers: Sequence[cognito.UserPoolClientIdentityProvider] | None = None
+    refresh_token_rotation: bool | None = None
+    refresh_token_rotation_grace_period: Duration | None = None
+
+    @property
+    def effective_refresh_token_rotation(self) -> bool:
+        if self.refresh_token_rotation is not None:
+            return self.refresh_token_rotation
+        if isinstance(self, WebClient):
+            return defaults.WEB_CLIENT_REFRESH_TOKEN_ROTATION
+        if isinstance(self, ServerClient):
+            return defaults.SERVER_CLIENT_REFRESH_TOKEN_ROTATION
+        return False
+
+    @property
+    def effective_rotation_grace_period(self) -> Duration | None:
+        """The grace period the client is defined with; None when rotation is off."""
+        if not self.effective_refresh_token_rotation:
+            return None
+        given = self.refresh_token_rotation_grace_period
+        return defaults.REFRESH_TOKEN_ROTATION_GRACE_PERIOD if given is None else given
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -272,6 +308,7 @@ def clients_problems(
                 )
             seen[key] = name
         _check_validity(client, where, problems)
+        _check_rotation(client, where, problems)
         written = client.write_attributes
         if written is not None and not written.attributes():
             problems.add(
@@ -333,6 +370,43 @@ def _check_validity(client: _Client, where: str, problems: Problems) -> None:
                 f"{where}.{field} ({token.to_human_string()!r}) must not be longer than "
                 f"refresh_token_validity ({refresh.to_human_string()!r})"
             )
+
+
+def _check_rotation(client: _Client, where: str, problems: Problems) -> None:
+    """Refresh token rotation: Cognito's grace period range, and only where it can apply."""
+    grace = client.refresh_token_rotation_grace_period
+    if isinstance(client, MachineClient) and client.refresh_token_rotation:
+        problems.add(
+            f"{where}.refresh_token_rotation=True: the client credentials grant issues no "
+            "refresh token, so there is nothing to rotate; leave it out"
+        )
+        return
+    if grace is not None and not client.effective_refresh_token_rotation:
+        problems.add(
+            f"{where}.refresh_token_rotation_grace_period applies only with rotation on, but "
+            "refresh_token_rotation is off; drop the grace period or set "
+            "refresh_token_rotation=True"
+        )
+        return
+    if grace is None:
+        return
+    if grace.is_unresolved():
+        # aws-cdk-lib's UserPoolClient converts the period to seconds and compares it at synth
+        # time, which a deploy-time value cannot take part in.
+        problems.add(
+            f"{where}.refresh_token_rotation_grace_period must be known at synth time "
+            "(UserPoolClient converts and checks it then), got a deploy-time value; give "
+            "Duration.seconds(<0 to 60>)"
+        )
+        return
+    low, high = defaults.REFRESH_TOKEN_ROTATION_GRACE_PERIOD_RANGE
+    millis = grace.to_milliseconds()
+    problems.check(
+        low.to_milliseconds() <= millis <= high.to_milliseconds() and millis % 1000 == 0,
+        f"{where}.refresh_token_rotation_grace_period must be whole seconds from "
+        f"{int(low.to_seconds())} to {int(high.to_seconds())} (Cognito's range), got "
+        f"{grace.to_human_string()!r}",
+    )
 
 
 def _check_scopes(
@@ -589,6 +663,10 @@ class AppClients(Construct):
             ),
             enable_token_revocation=defaults.ENABLE_TOKEN_REVOCATION,
             prevent_user_existence_errors=defaults.PREVENT_USER_EXISTENCE_ERRORS,
+            # Set: RefreshTokenRotation ENABLED, and the L2 leaves ALLOW_REFRESH_TOKEN_AUTH out
+            # of ExplicitAuthFlows, which Cognito refuses together with rotation.
+            # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html
+            refresh_token_rotation_grace_period=client.effective_rotation_grace_period,
         )
         if isinstance(client, MachineClient):
             # An empty ExplicitAuthFlows would give Cognito's default (SRP and custom auth);

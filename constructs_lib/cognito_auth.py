@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from aws_cdk import Annotations, Stack
 from aws_cdk import aws_cognito as cognito
@@ -19,6 +19,7 @@ from constructs_lib.app_access import (
     consumer_config,
     define_app_access,
 )
+from constructs_lib.branding import Branding, branding_problems
 from constructs_lib.clients import (
     AppClient,
     MachineClient,
@@ -29,6 +30,7 @@ from constructs_lib.domain import HostedUiDomain
 from constructs_lib.federation import (
     IdentityProvider,
     define_identity_provider,
+    effective_mapping,
     federation_problems,
     provider_construct_id,
 )
@@ -53,6 +55,7 @@ from constructs_lib.replication import (
     updated_issuer_url,
 )
 from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.terms import ClientTerms, TermsDocuments, terms_problems
 from constructs_lib.triggers import (
     Triggers,
     UserPoolTriggers,
@@ -69,8 +72,8 @@ class CognitoAuth(Construct):
 
     With no arguments it defines a secure user pool (see README, "Default settings") and nothing
     that costs extra or opens access. The constructor reads as a recipe: judge every argument,
-    then define the pool, its triggers, identity providers, clients and domain, the identity
-    pool and the per-user files.
+    then define the pool, its triggers, identity providers, clients and domain (with their
+    branding), the clients' terms documents, the identity pool and the per-user files.
 
     Args:
         scope: The parent construct.
@@ -104,6 +107,11 @@ class CognitoAuth(Construct):
             Region. ``issuer_url`` then gives the updated issuer. Default: none.
         operations: Alarms, a dashboard, a WAF web ACL and log delivery for the pool
             (``AuthOperations``); the trigger functions are watched too. Default: none.
+        branding: Your own hosted UI look (``Branding``): managed login styles for all or some
+            clients, or classic hosted UI CSS; needs ``domain``. Default: Cognito's default look.
+        terms: Terms of use and privacy policy links (``TermsDocuments``) by client name,
+            shown on managed login's sign-up page; needs ``domain`` with managed login.
+            Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
@@ -126,6 +134,8 @@ class CognitoAuth(Construct):
         identity_providers: Sequence[IdentityProvider] = (),
         replication: Replication | None = None,
         operations: OperationsSettings | None = None,
+        branding: Branding | None = None,
+        terms: Mapping[str, TermsDocuments] | None = None,
     ) -> None:
         if clients is None:
             clients = defaults.default_clients() if existing_user_pool is None else ()
@@ -167,6 +177,8 @@ class CognitoAuth(Construct):
             )
         if operations is not None:
             _operations_problems(operations, user_pool, existing_user_pool, problems)
+        if branding is not None or terms:
+            _hosted_ui_look_problems(clients, domain, branding, terms or {}, problems)
         problems.raise_if_any()
 
         super().__init__(scope, construct_id)
@@ -185,8 +197,10 @@ class CognitoAuth(Construct):
         self.identity_providers: dict[str, cognito.IUserPoolIdentityProvider] = {}
         if identity_providers:
             self._define_identity_providers(identity_providers)
+        self._warn_about_unmapped_groups(triggers, identity_providers)
         clients = with_provider_write_attributes(clients, identity_providers)
-        self._define_app_access(clients, resource_servers, domain)
+        self._define_app_access(clients, resource_servers, domain, branding)
+        self._define_terms(terms or {}, domain)
         self._depend_on_offered_providers(clients)
         self._define_identity_pool(identity_pool)
         self._define_user_files(user_files)
@@ -291,6 +305,24 @@ class CognitoAuth(Construct):
         for provider in providers:
             self.identity_providers[provider.name] = define_identity_provider(
                 parent, provider_construct_id(provider), self.user_pool, provider
+            )
+
+    def _warn_about_unmapped_groups(
+        self, triggers: Triggers | None, providers: Sequence[IdentityProvider]
+    ) -> None:
+        """The inbound federation trigger passes the joined groups on under a provider
+        attribute name; without a mapping to a pool attribute, Cognito keeps nothing of them."""
+        federation = triggers.inbound_federation if triggers is not None else None
+        if federation is None or federation.groups_attribute is None or self.triggers is None:
+            return
+        name = federation.groups_output_attribute or federation.groups_attribute
+        unmapped = [p.name for p in providers if name not in effective_mapping(p).values()]
+        if unmapped or not providers:
+            Annotations.of(self.triggers).add_warning_v2(
+                "cognito-auth:inbound-federation-groups-unmapped",
+                f"triggers.inbound_federation passes the groups on as {name!r}, which "
+                f"{', '.join(map(repr, unmapped)) or 'no identity provider'} maps to no pool "
+                f"attribute; add attribute_mapping={{'custom:groups': {name!r}}} to the provider",
             )
 
     def _depend_on_offered_providers(self, clients: Sequence[AppClient]) -> None:
@@ -417,6 +449,7 @@ class CognitoAuth(Construct):
         clients: Sequence[AppClient],
         resource_servers: Sequence[ResourceServer],
         domain: HostedUiDomain | None,
+        branding: Branding | None = None,
     ) -> None:
         """Resource servers, clients, then the hosted UI (see ``define_app_access``)."""
         self._access: AppAccess = define_app_access(
@@ -425,6 +458,7 @@ class CognitoAuth(Construct):
             clients=clients,
             resource_servers=resource_servers,
             domain=domain,
+            branding=branding,
         )
         access = self._access
         self.resource_servers: dict[str, cognito.UserPoolResourceServer] = (
@@ -439,6 +473,22 @@ class CognitoAuth(Construct):
         self.hosted_ui = access.hosted_ui
         self.domain: cognito.UserPoolDomain | None = (
             access.hosted_ui.domain if access.hosted_ui else None
+        )
+
+    def _define_terms(
+        self, terms: Mapping[str, TermsDocuments], domain: HostedUiDomain | None
+    ) -> None:
+        """Terms documents per client (``ClientTerms``), when asked for."""
+        self.terms: ClientTerms | None = None
+        if not terms or domain is None:
+            return
+        self.terms = ClientTerms(
+            self,
+            "Terms",
+            user_pool=self.user_pool,
+            clients={name: self.clients[name] for name in terms},
+            terms=terms,
+            managed_login_version=domain.effective_managed_login_version,
         )
 
     def consumer_config(self) -> dict[str, str]:
@@ -495,6 +545,34 @@ class CognitoAuth(Construct):
     def jwks_url(self) -> str:
         """The URL of the JSON Web Key Set that signs the pool's tokens."""
         return f"{self.issuer_url}/.well-known/jwks.json"
+
+
+def _hosted_ui_look_problems(
+    clients: Sequence[AppClient],
+    domain: HostedUiDomain | None,
+    branding: Branding | None,
+    terms: Mapping[str, TermsDocuments],
+    problems: Problems,
+) -> None:
+    """Branding and terms belong to the hosted UI, and to the clients that sign in there."""
+    if domain is None:
+        given = [n for n, v in (("branding", branding), ("terms", terms)) if v]
+        verb = "need" if len(given) > 1 else "needs"
+        problems.add(
+            f"{' and '.join(given)} {verb} a hosted UI domain; add "
+            "domain=HostedUiDomain.cognito_prefix(...) or .custom_domain(...)"
+        )
+        return
+    signing_in = [
+        c.name for c in clients if not isinstance(c, MachineClient) and getattr(c, "o_auth", False)
+    ]
+    version = domain.effective_managed_login_version
+    if branding is not None:
+        branding_problems(
+            branding, problems, managed_login_clients=signing_in, managed_login_version=version
+        )
+    if terms:
+        terms_problems(terms, problems, client_names=signing_in, managed_login_version=version)
 
 
 def _managed_login_plan_problems(

@@ -138,6 +138,16 @@ ID_TOKEN_VALIDITY = Duration.minutes(60)
 ACCESS_TOKEN_VALIDITY = Duration.minutes(60)
 #: Cognito's own default: users sign in again monthly; revocation ends a session sooner.
 REFRESH_TOKEN_VALIDITY = Duration.days(30)
+#: A browser or mobile app keeps its refresh token where scripts or a lost device can reach it:
+#: with rotation a stolen one works for one refresh at most. Amplify JS refreshes the rotating
+#: way (GetTokensFromRefreshToken) since aws-amplify 6.15.4.
+WEB_CLIENT_REFRESH_TOKEN_ROTATION = True
+#: A backend's refresh needs its client secret too, and server code often refreshes with
+#: REFRESH_TOKEN_AUTH, which rotation turns off: rotation stays opt-in there.
+SERVER_CLIENT_REFRESH_TOKEN_ROTATION = False
+#: Long enough to retry a refresh whose answer was lost, short enough that a copied token is
+#: of little use once the owner has refreshed.
+REFRESH_TOKEN_ROTATION_GRACE_PERIOD = Duration.seconds(10)
 #: The shortest session Cognito allows between sign-in steps, which limits a replayed session.
 AUTH_SESSION_VALIDITY = Duration.minutes(3)
 #: A signed-out or stolen refresh token can be revoked, and its access tokens with it.
@@ -209,6 +219,7 @@ ID_TOKEN_VALIDITY_RANGE = (Duration.minutes(5), Duration.days(1))
 ACCESS_TOKEN_VALIDITY_RANGE = (Duration.minutes(5), Duration.days(1))
 REFRESH_TOKEN_VALIDITY_RANGE = (Duration.minutes(60), Duration.days(3650))
 AUTH_SESSION_VALIDITY_RANGE = (Duration.minutes(3), Duration.minutes(15))
+REFRESH_TOKEN_ROTATION_GRACE_PERIOD_RANGE = (Duration.seconds(0), Duration.seconds(60))
 CLIENT_NAME_MAX_LENGTH = 128
 DOMAIN_PREFIX_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
 DOMAIN_PREFIX_RESERVED_WORDS = ("aws", "amazon", "cognito")

@@ -33,6 +33,7 @@ from aws_cdk import aws_route53_targets as route53_targets
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib.branding import Branding, branding_problems
 from constructs_lib.validation import Problems, is_token
 
 _PREFIX = re.compile(defaults.DOMAIN_PREFIX_PATTERN)
@@ -205,15 +206,19 @@ class HostedUi(Construct):
         clients: The clients that sign users in through the hosted UI, by name: with managed
             login, each gets a branding style with Cognito's default look, without which its
             pages say "Login pages unavailable". Default: none (call ``add_branding`` later).
+        branding: Your own look: managed login styles for all or some clients, or CSS for the
+            classic hosted UI (``constructs_lib.branding``). Default: Cognito's default look.
 
     Attributes:
         domain: The ``cognito.UserPoolDomain``.
         certificate: The certificate used by a custom domain (given or created), else None.
         alias_record: The Route 53 A record of a custom domain with a hosted zone, else None.
         brandings: The ``CfnManagedLoginBranding`` of each client, by name.
+        classic_customizations: The ``CfnUserPoolUICustomizationAttachment`` of the classic
+            hosted UI: ``"ALL"`` for ``Branding.classic``, and by client name.
 
     Raises:
-        ConfigurationError: for every problem in ``domain``, all at once.
+        ConfigurationError: for every problem in ``domain`` and ``branding``, all at once.
     """
 
     def __init__(
@@ -224,12 +229,21 @@ class HostedUi(Construct):
         user_pool: cognito.IUserPool,
         domain: HostedUiDomain,
         clients: Mapping[str, cognito.IUserPoolClient] | None = None,
+        branding: Branding | None = None,
     ) -> None:
         problems = Problems(type(self).__name__)
         hosted_ui_domain_problems(domain, problems, stack=Stack.of(scope))
+        if branding is not None:
+            branding_problems(
+                branding,
+                problems,
+                managed_login_clients=list(clients or {}),
+                managed_login_version=domain.effective_managed_login_version,
+            )
         problems.raise_if_any()
         super().__init__(scope, construct_id)
         self.settings = domain
+        self.branding = branding or Branding()
         self._user_pool = user_pool
         self.certificate: acm.ICertificate | None = None
         self.alias_record: route53.ARecord | None = None
@@ -263,6 +277,8 @@ class HostedUi(Construct):
         self.brandings: dict[str, cognito.CfnManagedLoginBranding] = {}
         for name, client in (clients or {}).items():
             self.add_branding(name, client)
+        self.classic_customizations: dict[str, cognito.CfnUserPoolUICustomizationAttachment] = {}
+        self._customize_classic(clients or {})
 
     @property
     def base_url(self) -> str:
@@ -272,23 +288,56 @@ class HostedUi(Construct):
     def add_branding(
         self, name: str, client: cognito.IUserPoolClient
     ) -> cognito.CfnManagedLoginBranding | None:
-        """Give ``client`` managed login's default branding style (nothing with the classic
-        hosted UI). ``name`` identifies the client and is its branding's construct ID."""
+        """Give ``client`` its managed login branding style: ``branding``'s style for ``name``,
+        else Cognito's default (nothing with the classic hosted UI). ``name`` identifies the
+        client and is part of its branding's construct ID."""
         if (
             self.settings.effective_managed_login_version
             != cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN
         ):
             return None
-        # No L2 exists yet; use_cognito_provided_values gives Cognito's default style.
-        branding = cognito.CfnManagedLoginBranding(
-            self,
-            f"Branding{name}",
-            user_pool_id=self._user_pool.user_pool_id,
-            client_id=client.user_pool_client_id,
-            use_cognito_provided_values=True,
-        )
+        style = self.branding.style_of(name)
+        # No L2 exists yet. use_cognito_provided_values gives Cognito's default style and must
+        # go without settings and assets (CreateManagedLoginBranding).
+        if style is None or style.is_default:
+            branding = cognito.CfnManagedLoginBranding(
+                self,
+                f"Branding{name}",
+                user_pool_id=self._user_pool.user_pool_id,
+                client_id=client.user_pool_client_id,
+                use_cognito_provided_values=True,
+            )
+        else:
+            branding = cognito.CfnManagedLoginBranding(
+                self,
+                f"Branding{name}",
+                user_pool_id=self._user_pool.user_pool_id,
+                client_id=client.user_pool_client_id,
+                settings=style.settings_document(),
+                assets=style.asset_properties() or None,
+            )
         self.brandings[name] = branding
         return branding
+
+    def _customize_classic(self, clients: Mapping[str, cognito.IUserPoolClient]) -> None:
+        """Classic hosted UI CSS: for every client (``ClientId`` ``ALL``) and per client.
+        Cognito takes it only once the pool has a domain."""
+        if self.branding.classic is not None:
+            self._add_classic("ALL", "ClassicUi", "ALL", self.branding.classic.text())
+        for name, style in self.branding.classic_client_styles.items():
+            client_id = clients[name].user_pool_client_id
+            self._add_classic(name, f"ClassicUi{name}", client_id, style.text())
+
+    def _add_classic(self, key: str, construct_id: str, client_id: str, css: str) -> None:
+        attachment = cognito.CfnUserPoolUICustomizationAttachment(
+            self,
+            construct_id,
+            user_pool_id=self._user_pool.user_pool_id,
+            client_id=client_id,
+            css=css,
+        )
+        attachment.node.add_dependency(self.domain)
+        self.classic_customizations[key] = attachment
 
     def _create_certificate(self, domain: HostedUiDomain) -> acm.ICertificate:
         name, zone = domain.domain_name, domain.hosted_zone

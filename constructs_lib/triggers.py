@@ -33,7 +33,13 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib.user_pool import SecureUserPool, UserPoolSettings
 from constructs_lib.validation import Problems, is_token
-from lambda_triggers import _runtime, custom_message, post_confirmation, pre_sign_up
+from lambda_triggers import (
+    _runtime,
+    custom_message,
+    inbound_federation,
+    post_confirmation,
+    pre_sign_up,
+)
 from lambda_triggers import pre_token_generation as pre_token
 
 #: Operations whose function receives codes encrypted with the pool's custom sender key.
@@ -41,6 +47,15 @@ CUSTOM_SENDERS = (
     cognito.UserPoolOperation.CUSTOM_EMAIL_SENDER.operation_name,
     cognito.UserPoolOperation.CUSTOM_SMS_SENDER.operation_name,
 )
+
+#: The inbound federation trigger (Cognito, 2026). aws-cdk-lib 2.275 has no ``UserPoolOperation``
+#: for it, and ``UserPool.add_trigger`` would write a bare ARN where CloudFormation wants
+#: ``{LambdaArn, LambdaVersion}``: use this key in ``Triggers.own`` and ``UserPoolTriggers``
+#: wires it through the pool's L1 (``_wire_inbound_federation``).
+#: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InboundFederationLambdaType.html
+INBOUND_FEDERATION = cognito.UserPoolOperation.of("inboundFederation")
+#: The only event version Cognito offers for inbound federation.
+INBOUND_FEDERATION_LAMBDA_VERSION = "V1_0"
 
 #: The handler folder is the asset as it is: standard library and the runtime's boto3 only.
 #: Bytecode is left out so that the asset hash is the same on every machine.
@@ -277,6 +292,51 @@ class PoolMigration:
 
 
 @dataclass(frozen=True, kw_only=True)
+class InboundFederation:
+    """Normalise what identity providers send before the pool keeps it
+    (``lambda_triggers/inbound_federation.py``).
+
+    Args:
+        lowercase_email: Lower-case and trim the email claims. Default: True.
+        email_attributes: The provider claims holding email addresses. Default: ``email`` and
+            the SAML ``.../claims/emailaddress`` claim.
+        groups_attribute: The provider's group claim, joined into one comma-separated string.
+            Default: none (groups untouched).
+        groups_output_attribute: The name the joined groups are passed on under; map it to a
+            custom attribute (``custom:groups``) in the provider's attribute mapping.
+            Default: ``groups_attribute``.
+        groups_allowed: Keep only these groups. Default: all.
+        groups_max_length: The longest joined value; whole groups beyond it are left out.
+            Default: 2048 (a string attribute's maximum).
+        drop_attributes: Provider claims never passed on (claims the pool must not store). The
+            provider's own tokens are never passed on in any case. Default: none.
+    """
+
+    lowercase_email: bool = True
+    email_attributes: Sequence[str] | None = None
+    groups_attribute: str | None = None
+    groups_output_attribute: str | None = None
+    groups_allowed: Sequence[str] = ()
+    groups_max_length: int = inbound_federation.DEFAULT_GROUPS_MAX_LENGTH
+    drop_attributes: Sequence[str] = ()
+
+    def environment(self) -> dict[str, str]:
+        env = {
+            "LOWERCASE_EMAIL": _flag(self.lowercase_email),
+            "GROUPS_MAX_LENGTH": str(self.groups_max_length),
+        }
+        if self.email_attributes is not None:
+            env["EMAIL_ATTRIBUTES"] = ",".join(self.email_attributes)
+        if self.groups_attribute:
+            env["GROUPS_ATTRIBUTE"] = self.groups_attribute
+        if self.groups_output_attribute:
+            env["GROUPS_OUTPUT_ATTRIBUTE"] = self.groups_output_attribute
+        _set_list(env, "GROUPS_ALLOWED", self.groups_allowed)
+        _set_list(env, "DROP_ATTRIBUTES", self.drop_attributes)
+        return env
+
+
+@dataclass(frozen=True, kw_only=True)
 class Triggers:
     """The triggers of one user pool: bundled ones by settings, and functions of your own.
 
@@ -287,8 +347,10 @@ class Triggers:
         custom_message: Default: none.
         user_migration: Move users from an old pool (``PoolMigration``). Default: none.
         own: Your own functions by operation, for any trigger Cognito offers (for example
-            ``{cognito.UserPoolOperation.PRE_AUTHENTICATION: my_function}``). An operation may
-            have one function only. Default: none.
+            ``{cognito.UserPoolOperation.PRE_AUTHENTICATION: my_function}``, or
+            ``{INBOUND_FEDERATION: my_function}``). An operation may have one function only.
+            Default: none.
+        inbound_federation: The bundled inbound federation trigger. Default: none.
     """
 
     pre_token_generation: PreTokenGeneration | None = None
@@ -297,6 +359,7 @@ class Triggers:
     custom_message: CustomMessages | None = None
     user_migration: PoolMigration | None = None
     own: Mapping[cognito.UserPoolOperation, lambda_.IFunction] = field(default_factory=dict)
+    inbound_federation: InboundFederation | None = None
 
 
 # Validation -------------------------------------------------------------------------------
@@ -335,7 +398,16 @@ def trigger_problems(
     messages = triggers.custom_message
     if messages is not None:
         _check_messages(messages, problems)
+    federation = triggers.inbound_federation
+    if federation is not None:
+        _check_env(
+            "triggers.inbound_federation",
+            inbound_federation.Settings.from_env,
+            federation,
+            problems,
+        )
     bundled: dict[str, object] = {
+        INBOUND_FEDERATION.operation_name: federation,
         cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG.operation_name: token,
         cognito.UserPoolOperation.PRE_SIGN_UP.operation_name: sign_up,
         cognito.UserPoolOperation.POST_CONFIRMATION.operation_name: confirmation,
@@ -430,7 +502,7 @@ def _pre_sign_up_problems(sign_up: PreSignUp, problems: Problems) -> None:
 def _check_env(
     where: str,
     parse: Callable[[Mapping[str, str]], Any],
-    settings: PreTokenGeneration | PreSignUp | PostConfirmation,
+    settings: PreTokenGeneration | PreSignUp | PostConfirmation | InboundFederation,
     problems: Problems,
 ) -> None:
     # Tokens (table names) are deploy-time values: give the parser a stand-in.
@@ -568,7 +640,8 @@ class UserPoolTriggers(Construct):
             ``LambdaConfig``, lower camel case): ``"preSignUp"``, ``"postConfirmation"``,
             ``"customMessage"``, and ``"preTokenGenerationConfig"`` for the bundled pre token
             generation trigger (an own function wired with the older
-            ``PRE_TOKEN_GENERATION`` operation stays under ``"preTokenGeneration"``).
+            ``PRE_TOKEN_GENERATION`` operation stays under ``"preTokenGeneration"``), and
+            ``"inboundFederation"`` for the inbound federation trigger, bundled or your own.
         custom_sender_key: The key custom sender functions may decrypt with, if any.
 
     Raises:
@@ -618,6 +691,15 @@ class UserPoolTriggers(Construct):
             self._wire(user_pool, cognito.UserPoolOperation.CUSTOM_MESSAGE, trigger.function)
         if triggers.user_migration is not None:
             self._user_migration(user_pool, pool_arn, triggers.user_migration)
+        if triggers.inbound_federation is not None:
+            trigger = TriggerFunction(
+                self,
+                "InboundFederation",
+                handler="inbound_federation.handler",
+                environment=triggers.inbound_federation.environment(),
+                description="Cognito inbound federation: normalised federated attributes",
+            )
+            self._wire(user_pool, INBOUND_FEDERATION, trigger.function)
         for operation, function in triggers.own.items():
             self._wire(user_pool, operation, function)
             if operation.operation_name in CUSTOM_SENDERS and custom_sender_key is not None:
@@ -718,8 +800,27 @@ class UserPoolTriggers(Construct):
         function: lambda_.IFunction,
         lambda_version: cognito.LambdaVersion | None = None,
     ) -> None:
-        pool.add_trigger(operation, function, lambda_version)
+        if operation.operation_name == INBOUND_FEDERATION.operation_name:
+            _wire_inbound_federation(pool, function)
+        else:
+            pool.add_trigger(operation, function, lambda_version)
         self.functions[operation.operation_name] = function
+
+
+def _wire_inbound_federation(pool: cognito.UserPool, function: lambda_.IFunction) -> None:
+    """The one L1 override for the inbound federation trigger, with the invoke permission
+    ``add_trigger`` gives the other triggers."""
+    cfn = pool.node.default_child
+    assert isinstance(cfn, cognito.CfnUserPool)
+    cfn.add_property_override(
+        "LambdaConfig.InboundFederation",
+        {"LambdaArn": function.function_arn, "LambdaVersion": INBOUND_FEDERATION_LAMBDA_VERSION},
+    )
+    function.add_permission(
+        "InboundFederationCognito",
+        principal=iam.ServicePrincipal("cognito-idp.amazonaws.com"),
+        source_arn=pool.user_pool_arn,
+    )
 
 
 def _flag(value: bool) -> str:

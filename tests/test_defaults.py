@@ -81,6 +81,9 @@ def test_app_client_and_hosted_ui_defaults() -> None:
     assert defaults.REFRESH_TOKEN_VALIDITY.to_days() == 30
     assert defaults.AUTH_SESSION_VALIDITY.to_minutes() == 3
     assert defaults.ENABLE_TOKEN_REVOCATION is True
+    assert defaults.WEB_CLIENT_REFRESH_TOKEN_ROTATION is True
+    assert defaults.SERVER_CLIENT_REFRESH_TOKEN_ROTATION is False
+    assert defaults.REFRESH_TOKEN_ROTATION_GRACE_PERIOD.to_seconds() == 10
     assert [s.scope_name for s in defaults.WEB_CLIENT_SCOPES] == ["openid", "email", "profile"]
     flows = defaults.WEB_CLIENT_O_AUTH_FLOWS
     assert flows.authorization_code_grant is True
@@ -123,6 +126,8 @@ def test_app_client_and_domain_limits_match_cognito() -> None:
     assert minutes(defaults.ACCESS_TOKEN_VALIDITY_RANGE) == (5, 24 * 60)
     assert minutes(defaults.REFRESH_TOKEN_VALIDITY_RANGE) == (60, 3650 * 24 * 60)
     assert minutes(defaults.AUTH_SESSION_VALIDITY_RANGE) == (3, 15)
+    low, high = defaults.REFRESH_TOKEN_ROTATION_GRACE_PERIOD_RANGE
+    assert (low.to_seconds(), high.to_seconds()) == (0, 60)
     assert defaults.DOMAIN_PREFIX_PATTERN == r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$"
     assert defaults.DOMAIN_PREFIX_RESERVED_WORDS == ("aws", "amazon", "cognito")
 

@@ -86,8 +86,9 @@ def test_unknown_keys_are_refused_with_the_known_ones() -> None:
     problems = caught.value.problems
     assert any(
         p.startswith(
-            "cdk.json: cognito_auth: unknown key(s) stack; known: hosted_ui, identity_pool, "
-            "identity_providers, operations, replication, stack_name, triggers, user_files, "
+            "cdk.json: cognito_auth: unknown key(s) stack; known: branding, hosted_ui, "
+            "identity_pool, identity_providers, operations, replication, stack_name, terms, "
+            "triggers, user_files, "
             "user_pool, web_client"
         )
         for p in problems

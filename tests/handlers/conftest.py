@@ -13,6 +13,7 @@ import pytest
 from lambda_triggers import (
     _aws,
     custom_message,
+    inbound_federation,
     post_confirmation,
     pre_sign_up,
     pre_token_generation,
@@ -52,6 +53,13 @@ TRIGGER_VARIABLES = (
     "OLD_POOL_ROLE_ARN",
     "MIGRATE_ATTRIBUTES",
     "OLD_USERNAME_ATTRIBUTE",
+    "EMAIL_ATTRIBUTES",
+    "LOWERCASE_EMAIL",
+    "GROUPS_ATTRIBUTE",
+    "GROUPS_OUTPUT_ATTRIBUTE",
+    "GROUPS_ALLOWED",
+    "GROUPS_MAX_LENGTH",
+    "DROP_ATTRIBUTES",
 )
 
 
@@ -93,6 +101,7 @@ def clean_triggers(monkeypatch: pytest.MonkeyPatch, pauses: list[float]) -> Iter
             post_confirmation,
             custom_message,
             user_migration,
+            inbound_federation,
         ):
             module.reset()
         _aws.set_client_factory(None)

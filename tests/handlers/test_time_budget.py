@@ -290,3 +290,26 @@ def test_a_config_that_lets_botocore_retry_is_refused_by_the_budget() -> None:
 
     with pytest.raises(ValueError, match="botocore retries"):
         _aws.worst_case_seconds(1, Config(retries={"total_max_attempts": 3, "mode": "standard"}))
+
+
+def test_inbound_federation_makes_no_aws_call_and_ends_within_the_budget_on_a_huge_claim(
+    event: LoadEvent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No AWS call at all: a client factory that fails proves it; 10,000 groups (far above what
+    a SAML provider sends) still end far inside Cognito's limit."""
+    from lambda_triggers import inbound_federation
+
+    def no_client(service: str) -> Any:
+        raise AssertionError(f"inbound federation asked for a {service} client")
+
+    _aws.set_client_factory(no_client)
+    claim = "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"
+    monkeypatch.setenv("GROUPS_ATTRIBUTE", claim)
+    ev = event("inbound_federation/InboundFederation_ExternalProvider_SAML")
+    ev["request"]["attributes"]["samlResponse"][claim] = ",".join(f"g{i}" for i in range(10_000))
+
+    elapsed, outcome = timed(lambda: inbound_federation.handler(ev, None))
+
+    assert isinstance(outcome, dict)
+    assert len(outcome["response"]["userAttributesToMap"][claim]) <= 2048
+    assert_within_budget(elapsed, calls=0)

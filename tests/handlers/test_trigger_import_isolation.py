@@ -23,6 +23,7 @@ MODULES = [
     "post_confirmation",
     "custom_message",
     "user_migration",
+    "inbound_federation",
 ]
 
 BLOCKER = textwrap.dedent(
@@ -88,7 +89,7 @@ def test_pure_paths_run_without_boto3() -> None:
         sys.path.insert(0, {str(ROOT / "lambda_triggers")!r})
         os.environ["MESSAGE_SIGN_UP_EMAIL_MESSAGE"] = "Code ${{code}}"
         os.environ["ALLOWED_EMAIL_DOMAINS"] = "example.com"
-        import custom_message, pre_sign_up, pre_token_generation
+        import custom_message, inbound_federation, pre_sign_up, pre_token_generation
         events = {str(ROOT / "tests" / "events")!r}
         def load(name):
             with open(os.path.join(events, name + ".json")) as f:
@@ -98,6 +99,10 @@ def test_pure_paths_run_without_boto3() -> None:
         pre_sign_up.handler(load("pre_sign_up/PreSignUp_SignUp"), None)
         ev = load("pre_token_generation/v2/TokenGeneration_Authentication")
         pre_token_generation.handler(ev, None)
+        os.environ["GROUPS_ATTRIBUTE"] = "groups"
+        ev = load("inbound_federation/InboundFederation_ExternalProvider_OIDC")
+        out = inbound_federation.handler(ev, None)
+        assert out["response"]["userAttributesToMap"]["groups"] == "readers,writers"
         """
     )
     assert result.returncode == 0, result.stderr

@@ -52,7 +52,10 @@ def test_web_client_is_public_with_code_grant_srp_and_the_secure_defaults(stack:
             "AllowedOAuthFlowsUserPoolClient": True,
             "AllowedOAuthScopes": ["openid", "email", "profile"],
             "CallbackURLs": [CALLBACK],
-            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            # Refresh token rotation is on for web clients, which Cognito allows only without
+            # ALLOW_REFRESH_TOKEN_AUTH (tests/infra/test_refresh_token_rotation.py).
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH"],
+            "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
             "EnableTokenRevocation": True,
             "PreventUserExistenceErrors": "ENABLED",
             "IdTokenValidity": 60,
@@ -261,7 +264,8 @@ def test_a_new_pool_comes_with_one_srp_web_client(stack: Stack) -> None:
         {
             "ClientName": "web",
             "GenerateSecret": False,
-            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH"],
+            "RefreshTokenRotation": {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10},
             "AllowedOAuthFlowsUserPoolClient": False,
             "EnableTokenRevocation": True,
             "PreventUserExistenceErrors": "ENABLED",

@@ -26,6 +26,15 @@ from constructs_lib import (
     ThreatProtection,
     UserPoolSettings,
 )
+from constructs_lib.branding import (
+    AssetCategory,
+    Branding,
+    BrandingAsset,
+    ClassicHostedUiStyle,
+    ColorMode,
+    ManagedLoginStyle,
+    Placement,
+)
 from constructs_lib.clients import MachineClient, ServerClient, WebClient
 from constructs_lib.domain import HostedUiDomain
 from constructs_lib.federation import (
@@ -46,8 +55,10 @@ from constructs_lib.operations import (
 )
 from constructs_lib.replication import Replication
 from constructs_lib.resource_servers import ResourceServer
+from constructs_lib.terms import TermsDocuments
 from constructs_lib.triggers import (
     ClaimsTable,
+    InboundFederation,
     PostConfirmation,
     PreSignUp,
     PreTokenGeneration,
@@ -429,6 +440,99 @@ def replication_replica_stack(app: App) -> Stack:
     return stack
 
 
+def newer_cognito_stack(app: App) -> Stack:
+    """Refresh token rotation, terms documents, own managed login branding and the inbound
+    federation trigger together, behind a SAML provider whose groups reach a custom attribute."""
+    stack = Stack(app, "NewerCognito", env=TEST_ENV)
+    logo = ROOT / "branding" / "logo.png"
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(
+            custom_attributes={"groups": cognito.StringAttribute(max_len=2048, mutable=True)}
+        ),
+        triggers=Triggers(
+            inbound_federation=InboundFederation(
+                groups_attribute="http://schemas.microsoft.com/ws/2008/06/identity/claims/groups",
+                groups_output_attribute="groups",
+                drop_attributes=["http://example.com/claims/employee-number"],
+            )
+        ),
+        identity_providers=[
+            SamlLogin(
+                provider_name="CorporateSSO",
+                metadata_file=ROOT / "tests" / "fixtures" / "saml-metadata.xml",
+                attribute_mapping={"custom:groups": "groups"},
+            )
+        ],
+        clients=[
+            WebClient(name="web", callback_urls=["https://app.example.com/callback"]),
+            WebClient(
+                name="partner",
+                callback_urls=["https://partner.example.com/callback"],
+                refresh_token_rotation_grace_period=Duration.seconds(0),
+            ),
+            ServerClient(
+                name="backend",
+                callback_urls=["https://app.example.com/api/auth/callback"],
+                refresh_token_rotation=True,
+                refresh_token_rotation_grace_period=Duration.seconds(30),
+            ),
+        ],
+        domain=HostedUiDomain.cognito_prefix("example-newer"),
+        branding=Branding(
+            style=ManagedLoginStyle(
+                color_scheme_mode=ColorMode.DYNAMIC,
+                primary_color="#1f6feb",
+                form_horizontal=Placement.START,
+                assets=[BrandingAsset(category=AssetCategory.FORM_LOGO, file=logo)],
+            ),
+            client_styles={"partner": ManagedLoginStyle(primary_color="#8250df")},
+        ),
+        terms={
+            "web": TermsDocuments(
+                terms_of_use={
+                    "cognito:default": "https://example.com/terms",
+                    "cognito:german": "https://example.com/de/terms",
+                },
+                privacy_policy={"cognito:default": "https://example.com/privacy"},
+            ),
+            "partner": TermsDocuments.in_every_language(
+                terms_of_use="https://partner.example.com/terms",
+                privacy_policy="https://partner.example.com/privacy",
+            ),
+        },
+    )
+    return stack
+
+
+def classic_branding_stack(app: App) -> Stack:
+    """Classic hosted UI CSS for every client and its own for one client."""
+    stack = Stack(app, "ClassicBranding", env=TEST_ENV)
+    CognitoAuth(
+        stack,
+        "Auth",
+        clients=[
+            WebClient(name="web", callback_urls=["https://app.example.com/callback"]),
+            WebClient(name="kiosk", callback_urls=["https://kiosk.example.com/callback"]),
+        ],
+        domain=HostedUiDomain.cognito_prefix(
+            "example-classic",
+            managed_login_version=cognito.ManagedLoginVersion.CLASSIC_HOSTED_UI,
+        ),
+        branding=Branding(
+            classic=ClassicHostedUiStyle(
+                css=".banner-customizable { background-color: #1f6feb; }\n"
+                ".submitButton-customizable { background-color: #1f6feb; }"
+            ),
+            classic_client_styles={
+                "kiosk": ClassicHostedUiStyle(css=".inputField-customizable { font-size: 20px; }")
+            },
+        ),
+    )
+    return stack
+
+
 SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "example": example_stack,
     "maximal_user_pool": maximal_user_pool_stack,
@@ -441,4 +545,6 @@ SCENARIOS: dict[str, Callable[[App], Stack]] = {
     "user_migration": user_migration_stack,
     "operations": operations_stack,
     "lambda_authorizer": lambda_authorizer_stack,
+    "newer_cognito": newer_cognito_stack,
+    "classic_branding": classic_branding_stack,
 }
