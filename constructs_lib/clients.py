@@ -244,7 +244,8 @@ def clients_problems(
     resource_servers: Sequence[ResourceServer] | None = None,
     has_domain: bool | None = None,
 ) -> None:
-    """Add every problem of ``clients`` to ``problems``; tokens are not judged.
+    """Add every problem of ``clients`` to ``problems``; a token as a client name is refused (it
+    names constructs), other tokens are not judged.
 
     Args:
         resource_servers: The resource servers the clients' custom scopes must belong to.
@@ -256,7 +257,12 @@ def clients_problems(
     for client in clients:
         name = client.name
         where = f"clients[{name!r}]"
-        if not is_token(name):
+        if is_token(name):
+            problems.add(
+                "clients: a client name must be a literal string, got a token: the client's "
+                "construct ID and output keys derive from it"
+            )
+        else:
             max_len = defaults.CLIENT_NAME_MAX_LENGTH
             if not (1 <= len(name) <= max_len and _CLIENT_NAME.match(name)):
                 problems.add(
@@ -467,6 +473,10 @@ def _url_problem(url: str) -> str | None:
         return f"is longer than {_URL_MAX_LENGTH} characters"
     if "#" in url:
         return "must not contain a fragment ('#...'); Cognito refuses it"
+    if "*" in url:
+        # Cognito compares redirect_uri with the registered URLs exactly: a wildcard matches
+        # nothing. https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
+        return "must not contain a wildcard ('*'): Cognito matches each URL exactly; list every URL"
     try:
         parts = urlsplit(url)
         host = parts.hostname
