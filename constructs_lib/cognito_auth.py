@@ -118,7 +118,9 @@ class CognitoAuth(Construct):
         elif existing_user_pool is None:
             user_pool_problems(user_pool or UserPoolSettings(), problems)
         if triggers is not None:
-            self._trigger_problems(triggers, user_pool, existing_user_pool, problems)
+            self._trigger_problems(
+                triggers, user_pool, existing_user_pool, problems, identity_providers
+            )
         self._identity_problems(identity_pool, user_files, user_pool, existing_user_pool, problems)
         if identity_pool is not None:
             writable = {c.name: writable_attributes(c, identity_providers) for c in clients}
@@ -226,6 +228,7 @@ class CognitoAuth(Construct):
         settings: UserPoolSettings | None,
         existing: cognito.IUserPool | None,
         problems: Problems,
+        identity_providers: Sequence[IdentityProvider] = (),
     ) -> None:
         if existing is not None and not isinstance(existing, cognito.UserPool):
             problems.add(
@@ -233,7 +236,19 @@ class CognitoAuth(Construct):
                 "cannot take triggers through CloudFormation (set them where the pool is defined)"
             )
         plan = _feature_plan_of(settings, existing)
-        trigger_problems(triggers, feature_plan=plan, problems=problems)
+        groups = _groups_of(settings, existing)
+        # Judged when providers are given here for a new pool; without any, they may be
+        # added to the pool elsewhere, and an existing pool may have more.
+        providers = [p.name for p in identity_providers] if identity_providers else None
+        if existing is not None:
+            providers = None
+        trigger_problems(
+            triggers,
+            feature_plan=plan,
+            problems=problems,
+            groups=None if groups is None else list(groups),
+            identity_providers=providers,
+        )
 
     @staticmethod
     def _identity_problems(
@@ -277,7 +292,13 @@ class CognitoAuth(Construct):
             return
         tag = files.effective_owner.principal_tag
         tags = settings.principal_tags or {}
-        if tag is not None and tags.get(tag) != "sub":
+        if tag is not None and not settings.principal_tags:
+            problems.add(
+                f"user_files.owner keys files on the principal tag {tag!r}, but the identity "
+                f"pool maps no principal tags; add principal_tags={{{tag!r}: 'sub'}} to "
+                "IdentityPoolSettings"
+            )
+        elif tag is not None and tags.get(tag) != "sub":
             problems.add(
                 f"user_files.owner keys files on the principal tag {tag!r}, but "
                 f"identity_pool.principal_tags maps it to {tags.get(tag)!r}; add "

@@ -14,7 +14,8 @@ would be a cycle (FACTS.md, "Dependency cycles").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+import re
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
@@ -241,13 +242,32 @@ class Triggers:
 
 
 def trigger_problems(
-    triggers: Triggers, *, feature_plan: cognito.FeaturePlan | None, problems: Problems
+    triggers: Triggers,
+    *,
+    feature_plan: cognito.FeaturePlan | None,
+    problems: Problems,
+    groups: Collection[str] | None = None,
+    identity_providers: Collection[str] | None = None,
 ) -> None:
-    """Add every problem of ``triggers`` to ``problems``; ``feature_plan`` None means unknown."""
+    """Add every problem of ``triggers`` to ``problems``; ``feature_plan`` None means unknown.
+
+    Args:
+        groups: The pool's group names, to check ``PostConfirmation.default_group`` against.
+            Default: unknown (not checked).
+        identity_providers: The pool's identity provider names, to check
+            ``PreSignUp.link_trusted_providers`` against. Default: unknown (not checked).
+    """
     token = triggers.pre_token_generation
     if token is not None:
         _check_env("triggers.pre_token_generation", pre_token.Settings.from_env, token, problems)
         version = token.lambda_version
+        scoped = [f for f in ("scopes_to_add", "scopes_to_suppress") if getattr(token, f)]
+        if version == cognito.LambdaVersion.V1_0 and scoped:
+            problems.add(
+                f"triggers.pre_token_generation {' and '.join(scoped)} need lambda_version "
+                "V2_0 or V3_0: a V1_0 event customizes only the ID token, which has no scopes; "
+                "drop them or choose LambdaVersion.V2_0"
+            )
         if version != cognito.LambdaVersion.V1_0 and feature_plan == cognito.FeaturePlan.LITE:
             problems.add(
                 f"triggers.pre_token_generation lambda_version={version.name} needs "
@@ -262,7 +282,28 @@ def trigger_problems(
     sign_up = triggers.pre_sign_up
     if sign_up is not None:
         _pre_sign_up_problems(sign_up, problems)
+        if identity_providers is not None:
+            known = {name.lower() for name in identity_providers}
+            unknown = [
+                name
+                for name in sign_up.link_trusted_providers
+                if not is_token(name) and name.lower() not in known
+            ]
+            if unknown:
+                problems.add(
+                    f"triggers.pre_sign_up link_trusted_providers names {unknown!r}, which are "
+                    f"not among identity_providers ({', '.join(sorted(identity_providers))}"
+                    "); use the providers' names as Cognito knows them (GoogleLogin is "
+                    "'Google', AppleLogin 'SignInWithApple')"
+                )
     confirmation = triggers.post_confirmation
+    group = confirmation.default_group if confirmation is not None else None
+    if group and groups is not None and not is_token(group) and group not in groups:
+        problems.add(
+            f"triggers.post_confirmation default_group {group!r} is not a group of the pool "
+            f"(groups: {', '.join(map(repr, sorted(groups))) or 'none'}); add "
+            f"Group(name={group!r}) to user_pool.groups"
+        )
     if confirmation is not None:
         _check_env(
             "triggers.post_confirmation",
@@ -357,7 +398,36 @@ def _check_env(
     try:
         parse(env)
     except _runtime.ConfigurationError as error:
-        problems.add(f"{where}: {error}")
+        # The parser speaks of the handler's environment; the user typed the argument names.
+        message = _ENV_VARIABLE.sub(lambda m: _ARGUMENT_OF.get(m[0], m[0]), str(error))
+        problems.add(f"{where}: {message}")
+
+
+#: The settings field behind each handler environment variable, for error messages.
+_ARGUMENT_OF = {
+    "CLAIMS_PARTITION_KEY": "partition_key",
+    "CLAIMS_IN_ACCESS_TOKEN": "claims_in_access_token",
+    "CLAIMS_CACHE_TTL_SECONDS": "cache_ttl",
+    "CLAIMS_FAIL_MODE": "fail_mode",
+    "CLAIMS_TABLE_NAME": "claims_table",
+    "CLAIMS_ATTRIBUTES": "claims_attributes",
+    "SUPPRESS_CLAIMS": "suppress_claims",
+    "SCOPES_TO_ADD": "scopes_to_add",
+    "SCOPES_TO_SUPPRESS": "scopes_to_suppress",
+    "CLAIMS_GROUPS_ATTRIBUTE": "groups_attribute",
+    "GROUPS_CLAIM": "groups_claim",
+    "LINK_FEDERATED_TO_EXISTING_USER": "link_federated_to_existing_user",
+    "ALLOWED_EMAIL_DOMAINS": "allowed_email_domains",
+    "DENIED_EMAIL_DOMAINS": "denied_email_domains",
+    "AUTO_CONFIRM_EMAIL_DOMAINS": "auto_confirm_email_domains",
+    "LINK_TRUSTED_PROVIDERS": "link_trusted_providers",
+    pre_sign_up.UNVERIFIED_OK_VARIABLE: "link_providers_trusted_without_email_verified",
+    "PROFILE_PARTITION_KEY": "profile_partition_key",
+    "DEFAULT_GROUP": "default_group",
+    "PROFILE_TABLE_NAME": "profile_table",
+    "PROFILE_ATTRIBUTES": "profile_attributes",
+}
+_ENV_VARIABLE = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
 
 
 def _check_messages(messages: CustomMessages, problems: Problems) -> None:

@@ -490,7 +490,7 @@ def test_fails_when_files_are_keyed_on_an_unmapped_principal_tag(stack: Stack) -
     refuse(
         stack,
         r"principal tag 'sub'.*maps it to None",
-        identity_pool=IdentityPoolSettings(),
+        identity_pool=IdentityPoolSettings(principal_tags={"tenant": "custom:tenant_id"}),
         user_files=UserFilesSettings(owner=FileOwner.user_pool_sub()),
     )
 
