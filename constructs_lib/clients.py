@@ -163,6 +163,12 @@ class MachineClient(_Client):
 AppClient = WebClient | ServerClient | MachineClient
 
 
+def default_clients() -> tuple[WebClient, ...]:
+    """What ``CognitoAuth()`` defines for a new pool: one public web client that signs users in
+    with SRP through the pool's API (``defaults.DEFAULT_CLIENT_NAME``)."""
+    return (WebClient(name=defaults.DEFAULT_CLIENT_NAME, o_auth=defaults.DEFAULT_CLIENT_O_AUTH),)
+
+
 def client_attributes(names: Iterable[str]) -> cognito.ClientAttributes:
     """``cognito.ClientAttributes`` from Cognito's attribute names (``"name"``,
     ``"email_verified"``, ``"custom:tenant_id"``)."""
@@ -668,6 +674,7 @@ __all__ = [
     "WebClient",
     "client_attributes",
     "clients_problems",
+    "default_clients",
     "output_key",
     "with_provider_write_attributes",
     "writable_attributes",

@@ -11,7 +11,6 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from constructs_lib import defaults
 from constructs_lib.app_access import (
     AppAccess,
     ConsumerParameters,
@@ -22,6 +21,7 @@ from constructs_lib.app_access import (
 from constructs_lib.clients import (
     AppClient,
     MachineClient,
+    default_clients,
     with_provider_write_attributes,
     writable_attributes,
 )
@@ -106,7 +106,7 @@ class CognitoAuth(Construct):
         identity_providers: Sequence[IdentityProvider] = (),
     ) -> None:
         if clients is None:
-            clients = defaults.default_clients() if existing_user_pool is None else ()
+            clients = default_clients() if existing_user_pool is None else ()
         problems = Problems(type(self).__name__)
         if existing_user_pool is not None and user_pool is not None:
             given = ", ".join(user_pool.given()) or "UserPoolSettings()"

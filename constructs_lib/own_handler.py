@@ -3,8 +3,8 @@
 ``aws_lambda_python_alpha.PythonFunction`` needs a Docker engine, which many workstations and CI
 runners do not have. Here pip runs on the build machine instead, asked for wheels of the Lambda
 platform (``manylinux2014_aarch64`` or ``_x86_64``) and Python version only (``--only-binary``),
-so what it installs runs on Lambda whatever the build machine is (FACTS.md, "Lambda code and
-bundling").
+so what it installs runs on Lambda whatever the build machine is (see
+https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries).
 
     sender = own_handler_function(self, "EmailSender", folder="handlers/email_sender",
                                   handler="app.handler")

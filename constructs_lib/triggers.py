@@ -9,7 +9,8 @@ at run time is refused before anything is deployed.
 Every function gets its own role and log group: the role holds only the permissions the handler
 needs, as separate inline policies (``attach_inline_policy``) so that no policy that names the
 pool sits on the function's dependency path: ``UserPool -> Function -> DefaultPolicy -> UserPool``
-would be a cycle (FACTS.md, "Dependency cycles").
+would be a cycle, which CloudFormation refuses (see
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html).
 """
 
 from __future__ import annotations

@@ -142,3 +142,8 @@ def test_identity_pool_and_user_files_defaults() -> None:
     ) == (True, True, True)
     assert defaults.ROLE_MAPPING_RULES_MAX == 25
     assert defaults.PRINCIPAL_TAGS_MAX == 50
+
+
+def test_default_client_defaults() -> None:
+    assert defaults.DEFAULT_CLIENT_NAME == "web"
+    assert defaults.DEFAULT_CLIENT_O_AUTH is False
