@@ -46,11 +46,7 @@ class AuthStack(Stack):
             identity_pool=config.identity_pool,
             user_files=config.user_files,
         )
-        outputs = {
-            **self.auth.consumer_config(),
-            "UserPoolArn": self.auth.user_pool.user_pool_arn,
-        }
-        for name, value in outputs.items():
+        for name, value in self.auth.consumer_config().items():
             CfnOutput(self, name, value=value)
 
     def _triggers(self, config: TriggersConfig) -> Triggers:

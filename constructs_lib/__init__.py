@@ -131,9 +131,7 @@ def _show_constructor_signatures() -> None:
     for value in list(globals().values()):
         if isinstance(value, type) and issubclass(value, Construct):
             init = inspect.signature(value.__init__)
-            value.__signature__ = init.replace(
-                parameters=list(init.parameters.values())[1:]
-            )
+            value.__signature__ = init.replace(parameters=list(init.parameters.values())[1:])
 
 
 _show_constructor_signatures()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from aws_cdk import Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
@@ -122,15 +123,18 @@ def consumer_config(
 ) -> dict[str, str]:
     """The values a frontend or backend needs, keyed as CloudFormation output IDs.
 
-    ``Region``, ``UserPoolId``, ``IssuerUrl``, ``JwksUrl``; per client ``ClientId<Name>`` and
+    ``Region``, ``UserPoolId``, ``UserPoolArn``, ``IssuerUrl``, ``JwksUrl``; per client
+    ``ClientId<Name>`` and
     ``Scopes<Name>`` (space separated, as the OAuth ``scope`` parameter takes them), and
     ``ClientSecretArn<Name>`` for server and machine clients (the ARN only, never the secret);
     with a domain ``HostedUiBaseUrl``, ``AuthorizeUrl``, ``TokenUrl``, ``LogoutUrl`` and
-    ``UserInfoUrl``. ``<Name>`` is the client name with only its letters and digits.
+    ``UserInfoUrl``. ``<Name>`` is the client name in PascalCase (``web`` -> ``Web``,
+    ``my-backend`` -> ``MyBackend``), like every other key.
     """
     config: dict[str, str] = {
         "Region": user_pool.env.region,
         "UserPoolId": user_pool.user_pool_id,
+        "UserPoolArn": user_pool.user_pool_arn,
         "IssuerUrl": issuer_url,
         "JwksUrl": jwks_url,
     }
@@ -193,6 +197,7 @@ class ConsumerParameters(Construct):
             )
         problems.raise_if_any()
         super().__init__(scope, construct_id)
+        self.parameter_prefix = parameter_prefix
         # The key names the value, so it is a stable construct ID.
         self.parameters: dict[str, ssm.StringParameter] = {
             key: ssm.StringParameter(
@@ -204,6 +209,23 @@ class ConsumerParameters(Construct):
             )
             for key, value in config.items()
         }
+
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` (a backend's role or function) read every parameter of this config,
+        one by one or all at once under the prefix (``GetParametersByPath``)."""
+        path = Stack.of(self).format_arn(
+            service="ssm", resource="parameter", resource_name=self.parameter_prefix.lstrip("/")
+        )
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=[
+                "ssm:GetParameter",
+                "ssm:GetParameters",
+                "ssm:GetParameterHistory",
+                "ssm:GetParametersByPath",
+            ],
+            resource_arns=[*(p.parameter_arn for p in self.parameters.values()), path],
+        )
 
 
 __all__ = [

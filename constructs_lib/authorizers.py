@@ -41,23 +41,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
-from aws_cdk import Annotations, Duration
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigatewayv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
+from constructs_lib.resource_servers import CustomScope
 from constructs_lib.validation import Problems, is_token
 
-Scope = str | cognito.OAuthScope
-"""A scope as a string (``"orders/read"``) or an ``aws_cognito.OAuthScope``."""
+Scope = str | cognito.OAuthScope | CustomScope
+"""A scope as a string (``"orders/read"``), an ``aws_cognito.OAuthScope`` or a resource server's
+``CustomScope`` (``orders.scope("read")``)."""
 
 DEFAULT_HTTP_AUTHORIZER_ID = "CognitoJwtAuthorizer"
 """Construct id of the HTTP API authorizer: part of the logical id, so it never changes."""
 
 ID_TOKENS_WARNING = "cognito-auth:authorizer-accepts-id-tokens"
 """Id of the synth warning left by ``allow_id_tokens=True`` (acknowledge it with this id)."""
+
+UNREACHABLE_SCOPES_WARNING = "cognito-auth:authorizer-scopes-unreachable"
+"""Id of the synth warning left when no ``user_pool_clients`` may ask for a required scope."""
 
 
 class HttpRouteAuthorization(TypedDict):
@@ -95,9 +100,12 @@ def _scope_names(scopes: Sequence[Scope], argument: str, problems: Problems) -> 
         problems.add(f"{argument} must be a list of scopes, got the string {scopes!r}")
         return ()
     for scope in scopes:
-        name = scope.scope_name if isinstance(scope, cognito.OAuthScope) else scope
+        if isinstance(scope, CustomScope):
+            name = scope.full_name
+        else:
+            name = scope.scope_name if isinstance(scope, cognito.OAuthScope) else scope
         if not isinstance(name, str):
-            problems.add(f"{argument} must hold strings or OAuthScope, got {scope!r}")
+            problems.add(f"{argument} must hold strings, OAuthScope or CustomScope, got {scope!r}")
         elif not is_token(name) and (not name or any(c.isspace() for c in name)):
             problems.add(
                 f"{argument} must be scope names without spaces, got {name!r} "
@@ -250,6 +258,7 @@ def http_api_jwt_authorizer(
         authorizer_name=authorizer_name,
         identity_source=list(identity_source) if identity_source is not None else None,
     )
+    _warn_about_unreachable_scopes(user_pool, authorizer_id, scopes, clients)
     if allow_id_tokens:
         Annotations.of(user_pool).add_warning_v2(
             ID_TOKENS_WARNING,
@@ -265,6 +274,60 @@ def http_api_jwt_authorizer(
         authorization_scopes=scopes,
         allow_id_tokens=allow_id_tokens,
     )
+
+
+def _warn_about_unreachable_scopes(
+    user_pool: cognito.IUserPool,
+    authorizer_id: str,
+    required: Sequence[str],
+    clients: Sequence[cognito.IUserPoolClient],
+) -> None:
+    """Warn when no client may ever ask for any required scope: every route that requires them
+    refuses every token. Clients whose scopes are unknown here (imported) keep it quiet."""
+    if not required or any(is_token(name) for name in required):
+        return
+    allowed: set[str] = set()
+    for client in clients:
+        scopes = _allowed_scopes(client)
+        if scopes is None:
+            return
+        allowed |= scopes
+    if allowed.isdisjoint(required):
+        Annotations.of(user_pool).add_warning_v2(
+            UNREACHABLE_SCOPES_WARNING,
+            f"http_api_jwt_authorizer({authorizer_id!r}) requires one of {list(required)!r}, "
+            f"which none of user_pool_clients may ask for (they may ask for "
+            f"{sorted(allowed)!r}): every route with these scopes refuses every token; add the "
+            "scopes to a client or require another scope.",
+        )
+
+
+def _allowed_scopes(client: cognito.IUserPoolClient) -> set[str] | None:
+    """The scope names ``client`` may ask for, as they appear in tokens; None if unknown."""
+    cfn = client.node.default_child
+    if not isinstance(cfn, cognito.CfnUserPoolClient):
+        return None
+    stack = Stack.of(client)
+    servers = {
+        stack.resolve(found.logical_id): found.identifier
+        for found in stack.node.find_all()
+        if isinstance(found, cognito.CfnUserPoolResourceServer)
+    }
+    names: set[str] = set()
+    for scope in cfn.allowed_o_auth_scopes or []:
+        resolved = stack.resolve(scope)
+        if isinstance(resolved, str):
+            names.add(resolved)
+            continue
+        # ``identifier/name`` of a resource server in this stack: {"Fn::Join": ["", [Ref, "/n"]]}
+        parts = resolved.get("Fn::Join", [None, None])[1] if isinstance(resolved, dict) else None
+        if not (isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], str)):
+            return None
+        identifier = servers.get(parts[0].get("Ref")) if isinstance(parts[0], dict) else None
+        if not isinstance(identifier, str) or is_token(identifier):
+            return None
+        names.add(f"{identifier}{parts[1]}")
+    return names
 
 
 def rest_api_user_pool_authorizer(

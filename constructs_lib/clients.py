@@ -229,8 +229,10 @@ def with_provider_write_attributes(
 
 
 def output_key(name: str) -> str:
-    """The client's name with only letters and digits: how it appears in output keys."""
-    return re.sub(r"[^A-Za-z0-9]", "", name)
+    """The client's name in PascalCase, letters and digits only, as output keys spell it
+    (``web`` -> ``Web``, ``my-backend`` -> ``MyBackend``), so ``ClientIdWeb`` reads like
+    ``UserPoolId``."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
 
 
 def _scope_name(scope: Scope) -> str:
@@ -275,12 +277,12 @@ def clients_problems(
                     f"clients: name {name!r} must be 1 to {max_len} letters, digits, spaces or "
                     "+=,.@_-"
                 )
-            key = output_key(name)
+            key = output_key(name).lower()
             if key in seen:
                 same = "is used twice" if seen[key] == name else f"and {seen[key]!r} are alike"
                 problems.add(
                     f"clients: name {name!r} {same}; names must differ in their letters or "
-                    "digits (they name the client's construct and outputs)"
+                    "digits, case aside (they name the client's construct and outputs)"
                 )
             seen[key] = name
         _check_validity(client, where, problems)
@@ -377,6 +379,25 @@ def _check_scopes(
 def _check_machine(
     client: MachineClient, where: str, has_domain: bool | None, problems: Problems
 ) -> None:
+    # Client credentials issue only an access token: no user signs in, so there is no ID
+    # token, no refresh token and no identity provider to offer.
+    # https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
+    unused = [
+        f
+        for f in (
+            "id_token_validity",
+            "refresh_token_validity",
+            "auth_session_validity",
+            "write_attributes",
+            "supported_identity_providers",
+        )
+        if getattr(client, f) is not None
+    ]
+    if unused:
+        problems.add(
+            f"{where}: {', '.join(unused)} do not apply to a MachineClient: the client "
+            "credentials grant signs no user in and issues only an access token; drop them"
+        )
     names = [_scope_name(s) for s in client.scopes]
     if not client.scopes:
         problems.add(
@@ -577,6 +598,7 @@ class AppClients(Construct):
                 )
         # The name identifies the client in this library (settings, outputs, ``clients``), so
         # it is the construct ID: unrelated changes never move it, and a rename is a new client.
+        machine = isinstance(client, MachineClient)
         created = cognito.UserPoolClient(
             self,
             client.name,
@@ -586,20 +608,29 @@ class AppClients(Construct):
             auth_flows=auth_flows,
             o_auth=o_auth,
             disable_o_auth=o_auth is None,
-            id_token_validity=client.id_token_validity or defaults.ID_TOKEN_VALIDITY,
+            # A machine gets an access token only (see _check_machine).
+            id_token_validity=None
+            if machine
+            else (client.id_token_validity or defaults.ID_TOKEN_VALIDITY),
             access_token_validity=client.access_token_validity or defaults.ACCESS_TOKEN_VALIDITY,
-            refresh_token_validity=(
-                client.refresh_token_validity or defaults.REFRESH_TOKEN_VALIDITY
-            ),
-            auth_session_validity=client.auth_session_validity or defaults.AUTH_SESSION_VALIDITY,
+            refresh_token_validity=None
+            if machine
+            else (client.refresh_token_validity or defaults.REFRESH_TOKEN_VALIDITY),
+            auth_session_validity=None
+            if machine
+            else (client.auth_session_validity or defaults.AUTH_SESSION_VALIDITY),
             read_attributes=client.read_attributes,
             write_attributes=(
                 client_attributes(defaults.CLIENT_WRITE_ATTRIBUTES)
-                if client.write_attributes is None and not isinstance(client, MachineClient)
+                if client.write_attributes is None and not machine
                 else client.write_attributes
             ),
+            # Without a list, aws-cdk-lib offers every provider of the pool; a machine offers
+            # only Cognito's own (no user signs in through any).
             supported_identity_providers=(
-                list(client.supported_identity_providers)
+                [cognito.UserPoolClientIdentityProvider.COGNITO]
+                if machine
+                else list(client.supported_identity_providers)
                 if client.supported_identity_providers is not None
                 else None
             ),

@@ -211,7 +211,7 @@ class CognitoAuth(Construct):
         deploy can create the client first and fail ("The provider Google does not exist")."""
         for spec in clients:
             created = self.clients.get(spec.name)
-            if created is None:
+            if created is None or isinstance(spec, MachineClient):  # it offers no provider
                 continue
             offered = spec.supported_identity_providers
             names = (

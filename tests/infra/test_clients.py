@@ -140,7 +140,7 @@ def test_server_client_secret_reaches_secrets_manager_only(stack: Stack) -> None
     ]
     assert len(users) == 1 and as_json["Resources"][users[0]]["Type"] == SECRET
     assert 'ClientSecret"' not in json.dumps(as_json.get("Outputs", {}))
-    assert "ClientSecretArnbackend" in auth_outputs
+    assert "ClientSecretArnBackend" in auth_outputs
     assert set(auth.client_secrets) == {"backend"}
 
 

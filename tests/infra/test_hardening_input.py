@@ -35,7 +35,7 @@ def refuse(stack: Stack, match: str, **kwargs: object) -> ConfigurationError:
     return caught.value
 
 
-# --- sign-in aliases ---------------------------------------------------------------------------
+# --- sign-in aliases ---
 
 
 def test_fails_when_sign_in_aliases_enable_nothing(stack: Stack) -> None:
@@ -80,7 +80,7 @@ def test_does_not_fail_with_username_and_preferred_username(stack: Stack) -> Non
     )
 
 
-# --- SES email ---------------------------------------------------------------------------------
+# --- SES email ---
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_does_not_fail_when_an_ses_address_is_a_token(stack: Stack) -> None:
     CognitoAuth(stack, "Auth", user_pool=UserPoolSettings(email=SesEmail(from_email=address)))
 
 
-# --- callback and logout URLs --------------------------------------------------------------------
+# --- callback and logout URLs ---
 
 
 @pytest.mark.parametrize("field", ["callback_urls", "logout_urls"])
@@ -125,7 +125,7 @@ def test_fails_when_a_url_has_a_wildcard(stack: Stack, field: str) -> None:
     )
 
 
-# --- custom domain and its zone ------------------------------------------------------------------
+# --- custom domain and its zone ---
 
 
 def zone(stack: Stack, name: str) -> route53.IHostedZone:
@@ -163,7 +163,7 @@ def test_does_not_fail_when_the_zone_is_the_domain_or_a_parent(
     )
 
 
-# --- values that must be literals ------------------------------------------------------------
+# --- values that must be literals ---
 
 
 def test_fails_when_a_group_name_is_a_token(stack: Stack) -> None:

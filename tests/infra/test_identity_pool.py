@@ -777,11 +777,8 @@ def test_does_not_fail_when_custom_claims_are_not_writable_by_users(stack: Stack
         domain=HostedUiDomain.cognito_prefix("example-app"),
         clients=[
             WebClient(name="web", o_auth=False),
-            MachineClient(
-                name="machine",
-                scopes=[ORDERS.scope("read")],
-                write_attributes=client_attributes(["custom:tenant_id"]),
-            ),
+            # write_attributes on a MachineClient are refused (test_hardening_clients.py)
+            MachineClient(name="machine", scopes=[ORDERS.scope("read")]),
         ],
         identity_pool=IdentityPoolSettings(
             principal_tags={"sub": "sub", "client": "aud", "tenant": "custom:tenant_id"},
