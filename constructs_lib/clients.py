@@ -201,6 +201,8 @@ def writable_attributes(
     if client.write_attributes is not None:
         return dict.fromkeys(client.write_attributes.attributes(), "its write_attributes")
     writable = dict.fromkeys(defaults.CLIENT_WRITE_ATTRIBUTES, "the default write attributes")
+    if not client.o_auth:
+        return writable  # federated sign-in goes through OAuth: none through this client
     offered = client.supported_identity_providers
     names = None if offered is None else {p.name for p in offered}
     for provider in identity_providers:
@@ -208,6 +210,65 @@ def writable_attributes(
             for attribute in effective_mapping(provider):
                 writable.setdefault(attribute, f"identity provider {provider.name!r} maps it")
     return writable
+
+
+def native_write_problems(
+    clients: Sequence[AppClient],
+    identity_providers: Sequence[IdentityProvider],
+    problems: Problems,
+) -> None:
+    """Refuse a client that offers native sign-in (``COGNITO``) *and* identity providers whose
+    mappings need attributes that users may not write themselves (``email_verified``,
+    ``phone_number_verified``, any ``custom:`` attribute).
+
+    Cognito writes mapped attributes at a federated sign-in with the client's write permission,
+    so the client must be allowed to write them; a native user of the same client could then set
+    them too (UpdateUserAttributes), for example mark a foreign email verified or choose a
+    ``custom:tenant_id``. Separate clients keep them apart; an explicit ``write_attributes`` on
+    the client accepts the risk by name.
+    """
+    for client in clients:
+        if isinstance(client, MachineClient) or client.write_attributes is not None:
+            continue
+        if not client.o_auth:
+            continue  # no federated sign-in through it, so nothing mapped is writable
+        offered = client.supported_identity_providers
+        names = None if offered is None else {p.name for p in offered}
+        if names is not None and "COGNITO" not in names and not _signs_in_natively(client):
+            continue  # federated only: no native user signs in through it
+        providers = [p for p in identity_providers if names is None or p.name in names]
+        privileged = sorted(
+            {
+                attribute
+                for provider in providers
+                for attribute in effective_mapping(provider)
+                if attribute not in defaults.CLIENT_WRITE_ATTRIBUTES
+            }
+        )
+        if privileged:
+            federated = ", ".join(f"{p.name!r}" for p in providers)
+            problems.add(
+                f"clients[{client.name!r}] offers native sign-in (COGNITO) and identity "
+                f"providers ({federated}) whose attribute mappings write {privileged!r}; the "
+                "client must then let its users write them, so a native user could set them "
+                "(for example mark an email verified). Use two clients: one with "
+                "supported_identity_providers=[UserPoolClientIdentityProvider.COGNITO] and one "
+                "with only the providers; or list write_attributes on this client to accept it"
+            )
+
+
+def _is_federated_only(client: _InteractiveClient) -> bool:
+    offered = client.supported_identity_providers
+    return offered is not None and all(p.name != "COGNITO" for p in offered)
+
+
+def _signs_in_natively(client: _InteractiveClient) -> bool:
+    """Whether ``auth_flows`` given on the client let a native user sign in through the API."""
+    flows = client.auth_flows
+    return flows is not None and any(
+        bool(getattr(flows, f))
+        for f in ("user_srp", "user_password", "custom", "admin_user_password", "user")
+    )
 
 
 def with_provider_write_attributes(
@@ -637,9 +698,14 @@ class AppClients(Construct):
             enable_token_revocation=defaults.ENABLE_TOKEN_REVOCATION,
             prevent_user_existence_errors=defaults.PREVENT_USER_EXISTENCE_ERRORS,
         )
-        if isinstance(client, MachineClient):
+        if isinstance(client, MachineClient) or (
+            client.auth_flows is None and _is_federated_only(client)
+        ):
             # An empty ExplicitAuthFlows would give Cognito's default (SRP and custom auth);
-            # a machine never signs a user in, so it may only refresh.
+            # a machine never signs a user in, and a federated-only client signs users in
+            # through its providers, never with a pool password: they may only refresh. (A
+            # native user signing in through a federated client would get its write
+            # permission for the providers' mapped attributes.)
             cfn = created.node.default_child
             assert isinstance(cfn, cognito.CfnUserPoolClient)
             cfn.explicit_auth_flows = ["ALLOW_REFRESH_TOKEN_AUTH"]
@@ -706,6 +772,7 @@ __all__ = [
     "client_attributes",
     "clients_problems",
     "default_clients",
+    "native_write_problems",
     "output_key",
     "with_provider_write_attributes",
     "writable_attributes",

@@ -22,6 +22,7 @@ from constructs_lib.clients import (
     AppClient,
     MachineClient,
     default_clients,
+    native_write_problems,
     with_provider_write_attributes,
     writable_attributes,
 )
@@ -188,6 +189,7 @@ class CognitoAuth(Construct):
                 "identity_providers need a hosted UI domain: federated sign-in goes through it; "
                 "add domain=HostedUiDomain.cognito_prefix(...) or .custom_domain(...)"
             )
+        native_write_problems(clients, providers, problems)
         known = {p.name for p in providers} | {"COGNITO"}
         for client in clients:
             offered = client.supported_identity_providers
@@ -292,6 +294,8 @@ class CognitoAuth(Construct):
             return
         tag = files.effective_owner.principal_tag
         tags = settings.principal_tags or {}
+        if tag is not None and settings.developer_provider_name is not None:
+            problems.add(_DEVELOPER_TAG_PROBLEM.format(tag=tag))
         if tag is not None and not settings.principal_tags:
             problems.add(
                 f"user_files.owner keys files on the principal tag {tag!r}, but the identity "
@@ -410,6 +414,18 @@ class CognitoAuth(Construct):
     def jwks_url(self) -> str:
         """The URL of the JSON Web Key Set that signs the pool's tokens."""
         return f"{self.issuer_url}/.well-known/jwks.json"
+
+
+#: GetOpenIdTokenForDeveloperIdentity takes PrincipalTags from the developer's backend, so
+#: that backend could tag a session with any user's sub. See
+#: https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdTokenForDeveloperIdentity.html
+_DEVELOPER_TAG_PROBLEM = (
+    "user_files.owner keys files on the principal tag {tag!r}, which only the user pool may "
+    "set, but identity_pool.developer_provider_name accepts developer-authenticated identities, "
+    "whose backend passes its own PrincipalTags (GetOpenIdTokenForDeveloperIdentity) and so "
+    "could reach any user's private/ prefix; drop developer_provider_name, or key files on "
+    "FileOwner.identity_id()"
+)
 
 
 def _managed_login_plan_problems(

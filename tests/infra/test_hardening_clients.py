@@ -139,7 +139,11 @@ def test_machine_client_offers_no_identity_provider_and_no_user_token_settings(
         resource_servers=[ORDERS],
         identity_providers=[GOOGLE],
         clients=[
-            WebClient(name="web", callback_urls=CALLBACK),
+            WebClient(
+                name="web",
+                callback_urls=CALLBACK,
+                supported_identity_providers=[cognito.UserPoolClientIdentityProvider.GOOGLE],
+            ),
             MachineClient(name="reports", scopes=[ORDERS.scope("read")]),
         ],
         domain=PREFIX,
@@ -167,7 +171,7 @@ def test_machine_client_offers_no_identity_provider_and_no_user_token_settings(
     assert properties["TokenValidityUnits"] == {"AccessToken": "minutes"}
     assert "WriteAttributes" not in properties
     # The web client still offers the provider and depends on it.
-    assert len(web["Properties"]["SupportedIdentityProviders"]) == 2  # a Ref to Google, COGNITO
+    assert web["Properties"]["SupportedIdentityProviders"] == ["Google"]
     assert any(
         template[d]["Type"] == "AWS::Cognito::UserPoolIdentityProvider"
         for d in web.get("DependsOn", [])

@@ -280,7 +280,25 @@ def federation_stack(app: App) -> Stack:
             ),
         ],
         clients=[
-            WebClient(name="web", callback_urls=["https://app.example.com/callback"]),
+            # Native and federated sign-in on separate clients: a client offering both would
+            # let native users write what the providers map (email_verified, custom:tenant_id).
+            WebClient(
+                name="web",
+                callback_urls=["https://app.example.com/callback"],
+                supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            ),
+            WebClient(
+                name="federated",
+                callback_urls=["https://app.example.com/callback"],
+                supported_identity_providers=[
+                    cognito.UserPoolClientIdentityProvider.GOOGLE,
+                    cognito.UserPoolClientIdentityProvider.FACEBOOK,
+                    cognito.UserPoolClientIdentityProvider.APPLE,
+                    cognito.UserPoolClientIdentityProvider.AMAZON,
+                    cognito.UserPoolClientIdentityProvider.custom("CorporateSSO"),
+                    cognito.UserPoolClientIdentityProvider.custom("Partner"),
+                ],
+            ),
             WebClient(
                 name="google-only",
                 callback_urls=["https://app.example.com/callback"],
