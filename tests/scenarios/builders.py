@@ -215,7 +215,8 @@ def identity_pool_files_stack(app: App) -> Stack:
             group_roles=["admins", "editors"],
             role_mapping=RoleMapping.from_token(ambiguous=AmbiguousRoles.DENY),
             principal_tags={"sub": "sub", "client": "aud", "tenant": "custom:tenant_id"},
-            developer_provider_name="login.example.app",
+            # No developer_provider_name: with files keyed on the user pool sub it is refused
+            # (a developer backend sets its own PrincipalTags).
             google=identitypool.IdentityPoolGoogleLoginProvider(
                 client_id="1234567890-example.apps.googleusercontent.com"
             ),
