@@ -56,8 +56,7 @@ class AuthStack(Stack):
         if not config.identity_providers:
             return [web]
         federated = [
-            cognito.UserPoolClientIdentityProvider.custom(p.name)
-            for p in config.identity_providers
+            cognito.UserPoolClientIdentityProvider.custom(p.name) for p in config.identity_providers
         ]
         native = [cognito.UserPoolClientIdentityProvider.COGNITO]
         return [
