@@ -22,7 +22,7 @@ from enum import Enum
 from importlib import resources
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -700,7 +700,31 @@ def with_custom_sender_key(
         enable_key_rotation=True,
         removal_policy=RemovalPolicy.RETAIN,
     )
+    key.add_to_resource_policy(custom_sender_key_statement(Stack.of(scope)))
     return replace(settings, custom_sender_kms_key=key)
+
+
+def custom_sender_key_statement(stack: Stack) -> iam.PolicyStatement:
+    """What Cognito needs on a custom sender key: ``kms:Encrypt`` for the codes it hands to the
+    sender triggers, for user pools of this account and Region only (``aws:SourceAccount``,
+    ``aws:SourceArn``), as the Cognito developer guide's key policy for custom senders gives it:
+    https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-sender-triggers.html
+    The pool's own ARN cannot be named: the pool refers to the key, so the key's policy naming
+    the pool would be a dependency cycle."""
+    return iam.PolicyStatement(
+        sid="AllowCognitoUserPoolsOfThisAccountToEncrypt",
+        principals=[iam.ServicePrincipal("cognito-idp.amazonaws.com")],
+        actions=["kms:Encrypt"],
+        resources=["*"],
+        conditions={
+            "StringEquals": {"aws:SourceAccount": stack.account},
+            "ArnLike": {
+                "aws:SourceArn": stack.format_arn(
+                    service="cognito-idp", resource="userpool", resource_name="*"
+                )
+            },
+        },
+    )
 
 
 class ClaimsTable(dynamodb.TableV2):

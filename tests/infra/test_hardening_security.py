@@ -246,3 +246,56 @@ def test_the_example_app_splits_native_and_federated_clients_when_providers_are_
     assert "email_verified" in federated["WriteAttributes"]  # type: ignore[operator]
     assert "email_verified" not in client(template, "web")["WriteAttributes"]  # type: ignore[operator]
     assert {"ClientIdWeb", "ClientIdWebFederated"} <= set(template.to_json()["Outputs"])
+
+
+# --- the custom sender key ---
+
+
+def test_the_custom_sender_key_lets_only_this_accounts_user_pools_encrypt(stack: Stack) -> None:
+    from aws_cdk import aws_lambda as lambda_
+
+    from constructs_lib.triggers import Triggers
+
+    sender = lambda_.Function(
+        stack,
+        "Sender",
+        runtime=lambda_.Runtime.PYTHON_3_14,
+        handler="sender.handler",
+        code=lambda_.Code.from_inline("def handler(event, context): return event"),
+    )
+    CognitoAuth(
+        stack, "Auth", triggers=Triggers(own={cognito.UserPoolOperation.CUSTOM_SMS_SENDER: sender})
+    )
+    (key,) = Template.from_stack(stack).find_resources("AWS::KMS::Key").values()
+    statements = key["Properties"]["KeyPolicy"]["Statement"]
+    cognito_statements = [s for s in statements if s["Principal"] != {"AWS": account_root()}]
+    assert cognito_statements == [
+        {
+            "Sid": "AllowCognitoUserPoolsOfThisAccountToEncrypt",
+            "Effect": "Allow",
+            "Principal": {"Service": "cognito-idp.amazonaws.com"},
+            "Action": "kms:Encrypt",
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": "123456789012"},
+                "ArnLike": {
+                    "aws:SourceArn": {
+                        "Fn::Join": [
+                            "",
+                            [
+                                "arn:",
+                                {"Ref": "AWS::Partition"},
+                                ":cognito-idp:eu-west-1:123456789012:userpool/*",
+                            ],
+                        ]
+                    }
+                },
+            },
+        }
+    ]
+    # Besides it only the account's own administration statement (aws-cdk-lib's default).
+    assert len(statements) == 2
+
+
+def account_root() -> object:
+    return {"Fn::Join": ["", ["arn:", {"Ref": "AWS::Partition"}, ":iam::123456789012:root"]]}
