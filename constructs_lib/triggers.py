@@ -22,7 +22,7 @@ from enum import Enum
 from importlib import resources
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -42,6 +42,9 @@ CUSTOM_SENDERS = (
     cognito.UserPoolOperation.CUSTOM_EMAIL_SENDER.operation_name,
     cognito.UserPoolOperation.CUSTOM_SMS_SENDER.operation_name,
 )
+
+#: Id of the synth warning that domain rules do not cover later email changes.
+EMAIL_CHANGE_WARNING = "cognito-auth:email-domain-rules-at-sign-up-only"
 
 #: The handler folder is the asset as it is: standard library and the runtime's boto3 only.
 #: Bytecode is left out so that the asset hash is the same on every machine.
@@ -643,6 +646,29 @@ class UserPoolTriggers(Construct):
                 [pool_arn],
             )
         self._wire(pool, cognito.UserPoolOperation.PRE_SIGN_UP, trigger.function)
+        self._warn_about_email_changes(pool, settings, trigger)
+
+    @staticmethod
+    def _warn_about_email_changes(
+        pool: cognito.UserPool, settings: PreSignUp, trigger: TriggerFunction
+    ) -> None:
+        """Domain rules judge the email when a user is created; a mutable ``email`` can change
+        to any domain afterwards (UpdateUserAttributes, through any client that may write it)."""
+        if not (settings.allowed_email_domains or settings.denied_email_domains):
+            return
+        email = None
+        if isinstance(pool, SecureUserPool):
+            email = pool.settings.effective_standard_attributes.email
+        if email is not None and email.mutable is False:
+            return
+        Annotations.of(trigger).add_warning_v2(
+            EMAIL_CHANGE_WARNING,
+            "triggers.pre_sign_up email domain rules apply when a user is created; a signed-in "
+            "user can later change email to any domain (UpdateUserAttributes). To keep the "
+            "rules, make email immutable before the first deploy (standard_attributes="
+            "{'email': StandardAttribute(required=True, mutable=False)}), or check the domain "
+            "again in a pre authentication trigger of your own.",
+        )
 
     def _post_confirmation(
         self, pool: cognito.UserPool, pool_arn: str, settings: PostConfirmation

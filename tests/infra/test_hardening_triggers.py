@@ -148,3 +148,35 @@ def test_fails_when_user_files_need_a_principal_tag_that_is_never_mapped(stack: 
         identity_pool=IdentityPoolSettings(),
         user_files=UserFilesSettings(owner=FileOwner.user_pool_sub("sub")),
     )
+
+
+def test_domain_rules_warn_that_a_mutable_email_can_change_after_sign_up(stack: Stack) -> None:
+    from aws_cdk.assertions import Annotations
+
+    from constructs_lib.triggers import EMAIL_CHANGE_WARNING
+
+    CognitoAuth(
+        stack, "Auth", triggers=Triggers(pre_sign_up=PreSignUp(allowed_email_domains=["corp.test"]))
+    )
+    Annotations.from_stack(stack).has_warning(
+        "/TestStack/Auth/Triggers/PreSignUp",
+        "triggers.pre_sign_up email domain rules apply when a user is created; a signed-in user "
+        "can later change email to any domain (UpdateUserAttributes). To keep the rules, make "
+        "email immutable before the first deploy (standard_attributes={'email': "
+        "StandardAttribute(required=True, mutable=False)}), or check the domain again in a pre "
+        f"authentication trigger of your own. [ack: {EMAIL_CHANGE_WARNING}]",
+    )
+
+
+def test_domain_rules_do_not_warn_with_an_immutable_email(stack: Stack) -> None:
+    from aws_cdk.assertions import Annotations, Match
+
+    email = cognito.StandardAttribute(required=True, mutable=False)
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(standard_attributes={"email": email}),
+        triggers=Triggers(pre_sign_up=PreSignUp(denied_email_domains=["spam.test"])),
+    )
+    found = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("email"))
+    assert found == []
