@@ -11,8 +11,8 @@
   nothing else is done; the source is logged as a warning.
 
 Domain rules. The domain is what follows the last ``@`` of the email, normalised before it is
-compared, and every rule is normalised the same way: Unicode NFKC (full-width ``ｅｘａｍｐｌｅ．ｃｏｍ``
-becomes ``example.com``), the ideographic full stops ``。`` and ``｡`` read as dots, lower case,
+compared, and every rule is normalised the same way: Unicode NFKC (full-width letters and
+dots become ``example.com``), the ideographic full stops ``。`` and ``｡`` read as dots, lower case,
 one trailing dot removed, then IDNA (``bücher.example`` is compared as ``xn--bcher-kva.example``,
 so both spellings meet the same rule). An email whose domain does not survive this (empty labels,
 a label over 63 characters) is refused whenever any rule is set. An entry ``example.com`` matches

@@ -11,6 +11,10 @@ from lambda_triggers import _runtime
 from lambda_triggers import pre_sign_up as psu
 
 LoadEvent = Callable[[str], dict[str, Any]]
+#: "example" in full-width letters (U+FF45...), which NFKC folds to ASCII.
+FULL_WIDTH_EXAMPLE = "".join(chr(0xFEE0 + ord(c)) for c in "example")
+FULL_WIDTH_DOT = "\uff0e"
+IDEOGRAPHIC_DOT = "\u3002"
 
 
 def sign_up(event: LoadEvent, email: str, source: object = "PreSignUp_SignUp") -> dict[str, Any]:
@@ -26,8 +30,8 @@ def sign_up(event: LoadEvent, email: str, source: object = "PreSignUp_SignUp") -
 @pytest.mark.parametrize(
     "email",
     [
-        "a@ｅｘａｍｐｌｅ．ｃｏｍ",  # full-width letters and dot (NFKC)
-        "a@example。com",  # ideographic full stop
+        f"a@{FULL_WIDTH_EXAMPLE}{FULL_WIDTH_DOT}com",  # full-width letters and dot (NFKC)
+        f"a@example{IDEOGRAPHIC_DOT}com",  # ideographic full stop
         "a@EXAMPLE.com.",  # case and a trailing dot
         "a@ExAmPlE.CoM",
     ],
@@ -67,7 +71,7 @@ def test_a_domain_that_cannot_be_normalised_is_refused_when_rules_are_set(
         ("*.example.com", "a@example.com", False),
         (".example.com", "a@deep.mail.example.com", True),
         ("example.com", "a@mail.example.com", False),
-        ("*.ｅｘａｍｐｌｅ.com", "a@mail.example.com", True),
+        (f"*.{FULL_WIDTH_EXAMPLE}.com", "a@mail.example.com", True),
     ],
 )
 def test_subdomain_rules_are_explicit(
