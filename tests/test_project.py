@@ -4,12 +4,14 @@ metadata, the documentation that ships, the constructors' signatures, the module
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 from constructs import Construct
 
 import constructs_lib
@@ -80,3 +82,24 @@ def test_defaults_do_not_import_the_clients_module() -> None:
         check=True,
     )
     assert loaded.stdout.strip() == "[]"
+
+
+def test_the_readme_cdk_nag_example_synthesizes_with_its_acknowledgement(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("### cdk-nag in your own app", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    assert "Validations.of(app).add_plugins(AwsSolutionsChecks(app))" in code
+    assert "acknowledge(\n    Acknowledgment(\n        id=" in code
+    # The example as written, synthesized offline into a temporary folder.
+    exec(compile(_into(code, tmp_path), "README.md", "exec"), {})  # raises on any finding
+    report = tmp_path / "validation-report.json"
+    assert json.loads(report.read_text())["pluginReports"] == []
+    # Without the acknowledgement, the same app fails: the example's id is a real finding.
+    failing = code.replace("Validations.of(api.role).acknowledge(", "print(")
+    with pytest.raises(RuntimeError, match="AwsSolutions-IAM4"):
+        exec(compile(_into(failing, tmp_path / "failing"), "README.md", "exec"), {})
+
+
+def _into(code: str, outdir: Path) -> str:
+    assert "app = App()" in code
+    return code.replace("app = App()", f"app = App(outdir={str(outdir)!r})")
