@@ -188,6 +188,12 @@ def _check_custom_domain(domain: HostedUiDomain, problems: Problems, stack: Stac
             f"domain: creating the {region} certificate for {name!r} needs a stack with an "
             "explicit Region (Stack(..., env=Environment(region=...))), or give certificate="
         )
+    elif stack.region != region and is_token(name):
+        problems.add(
+            f"domain: a custom domain name must be a literal string when the {region} "
+            "certificate is created in its own stack, got a token: that certificate's "
+            "construct ID derives from the name; give certificate= for a deploy-time name"
+        )
     elif stack.region != region and zone is not None and Resource.is_owned_resource(zone):
         problems.add(
             f"domain: hosted_zone is defined in this app, so the {region} certificate stack "

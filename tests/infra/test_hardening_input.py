@@ -10,6 +10,7 @@ from aws_cdk import CfnParameter, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_route53 as route53
+from aws_cdk.assertions import Template
 
 from constructs_lib import (
     CognitoAuth,
@@ -214,4 +215,33 @@ def test_fails_when_a_saml_provider_name_is_a_token(stack: Stack) -> None:
         r"identity_providers\[.*\]\.provider_name must be a literal string, got a token",
         identity_providers=[SamlLogin(provider_name=name, metadata_url=METADATA_URL)],
         domain=HostedUiDomain.cognito_prefix("acme-shop"),
+    )
+
+
+def test_fails_when_a_custom_domain_name_is_a_token_and_its_certificate_is_created(
+    stack: Stack,
+) -> None:
+    name = CfnParameter(stack, "DomainName").value_as_string
+    refuse(
+        stack,
+        "domain: a custom domain name must be a literal string when the us-east-1 certificate "
+        "is created in its own stack, got a token",
+        domain=HostedUiDomain.custom_domain(name, hosted_zone=zone(stack, "example.com")),
+    )
+
+
+def test_does_not_fail_when_a_custom_domain_name_is_a_token_with_a_certificate(
+    stack: Stack,
+) -> None:
+    name = CfnParameter(stack, "DomainName").value_as_string
+    certificate = acm.Certificate.from_certificate_arn(stack, "Cert", CERTIFICATE_ARN)
+    CognitoAuth(
+        stack,
+        "Auth",
+        domain=HostedUiDomain.custom_domain(
+            name, certificate=certificate, hosted_zone=zone(stack, "example.com")
+        ),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Cognito::UserPoolDomain", {"Domain": {"Ref": "DomainName"}}
     )
