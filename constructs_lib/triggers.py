@@ -32,6 +32,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib.resource_servers import CustomScope
 from constructs_lib.user_pool import SecureUserPool, UserPoolSettings
 from constructs_lib.validation import Problems, is_token
 from lambda_triggers import _runtime, custom_message, post_confirmation, pre_sign_up
@@ -70,8 +71,10 @@ class PreTokenGeneration:
         groups_claim: Also copy the groups into this claim (e.g. ``roles``). Default: none.
         claims_in_access_token: V2_0/V3_0: put the claims in the access token too. Default: True.
         suppress_claims: Claims to remove (reserved claims cannot be). Default: none.
-        scopes_to_add: Scopes added to access tokens (V2_0/V3_0). Default: none.
-        scopes_to_suppress: Scopes removed from access tokens (V2_0/V3_0). Default: none.
+        scopes_to_add: Scopes added to access tokens (V2_0/V3_0), as strings or a resource
+            server's ``orders.scope("read")``. Default: none.
+        scopes_to_suppress: Scopes removed from access tokens (V2_0/V3_0), likewise.
+            Default: none.
         cache_ttl: How long a lookup is cached in the function. Default: 60 seconds.
         fail_mode: When the table cannot be read. Default: issue tokens without its claims.
         lambda_version: The event version; V2_0 and V3_0 need ESSENTIALS or PLUS.
@@ -85,8 +88,8 @@ class PreTokenGeneration:
     groups_claim: str | None = None
     claims_in_access_token: bool = True
     suppress_claims: Sequence[str] = ()
-    scopes_to_add: Sequence[str] = ()
-    scopes_to_suppress: Sequence[str] = ()
+    scopes_to_add: Sequence[str | CustomScope] = ()
+    scopes_to_suppress: Sequence[str | CustomScope] = ()
     cache_ttl: Duration = field(default_factory=lambda: defaults.CLAIMS_CACHE_TTL)
     fail_mode: ClaimsFailMode = ClaimsFailMode.ISSUE_WITHOUT_CLAIMS
     lambda_version: cognito.LambdaVersion = defaults.PRE_TOKEN_GENERATION_VERSION
@@ -102,8 +105,9 @@ class PreTokenGeneration:
             env["CLAIMS_TABLE_NAME"] = self.claims_table.table_name
         _set_list(env, "CLAIMS_ATTRIBUTES", self.claims_attributes)
         _set_list(env, "SUPPRESS_CLAIMS", self.suppress_claims)
-        _set_list(env, "SCOPES_TO_ADD", self.scopes_to_add)
-        _set_list(env, "SCOPES_TO_SUPPRESS", self.scopes_to_suppress)
+        # A resource server's CustomScope reads as "identifier/name".
+        _set_list(env, "SCOPES_TO_ADD", [str(s) for s in self.scopes_to_add])
+        _set_list(env, "SCOPES_TO_SUPPRESS", [str(s) for s in self.scopes_to_suppress])
         if self.groups_attribute:
             env["CLAIMS_GROUPS_ATTRIBUTE"] = self.groups_attribute
         if self.groups_claim:

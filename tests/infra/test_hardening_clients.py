@@ -273,3 +273,27 @@ def test_consumer_parameters_grant_read_to_a_backend(stack: Stack) -> None:
     assert resources[:-1] == [
         stack.resolve(p.parameter_arn) for p in parameters.parameters.values()
     ]
+
+
+def test_pre_token_generation_takes_a_resource_server_scope(stack: Stack) -> None:
+    from constructs_lib.triggers import PreTokenGeneration, Triggers
+
+    CognitoAuth(
+        stack,
+        "Auth",
+        triggers=Triggers(
+            pre_token_generation=PreTokenGeneration(
+                scopes_to_add=[ORDERS.scope("read")], scopes_to_suppress=[ORDERS.scope("write")]
+            )
+        ),
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Environment": {
+                "Variables": Match.object_like(
+                    {"SCOPES_TO_ADD": "orders/read", "SCOPES_TO_SUPPRESS": "orders/write"}
+                )
+            }
+        },
+    )
