@@ -83,8 +83,11 @@ class CognitoAuth(Construct):
             ``.custom_domain(...)``); clients with OAuth flows need one. Default: none.
         identity_providers: Social and enterprise sign-in (``GoogleLogin``, ``FacebookLogin``,
             ``AppleLogin``, ``AmazonLogin``, ``SamlLogin``, ``OidcLogin``); they need
-            ``domain``. Every client offers all of them unless it lists its own
-            ``supported_identity_providers``, and depends on those it offers. Default: none.
+            ``domain``. Every client but a ``MachineClient`` offers all of them unless it
+            lists its own ``supported_identity_providers``, and depends on those it offers; a
+            client that also offers native sign-in may not take providers that map
+            ``email_verified``, ``phone_number_verified`` or custom attributes
+            (``clients.native_write_problems``). Default: none.
 
     Raises:
         ConfigurationError: for every problem in the arguments, all together, before any
