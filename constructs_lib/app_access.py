@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Stack
+from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
@@ -204,6 +204,8 @@ class ConsumerParameters(Construct):
                 self,
                 key,
                 parameter_name=f"{parameter_prefix}/{key}",
+                # A path, never a simple name: aws-cdk-lib must be told when it is a token.
+                simple_name=False if is_token(parameter_prefix) else None,
                 string_value=value,
                 description=f"Cognito {key} for consumers of the user pool",
             )
@@ -213,8 +215,12 @@ class ConsumerParameters(Construct):
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` (a backend's role or function) read every parameter of this config,
         one by one or all at once under the prefix (``GetParametersByPath``)."""
+        # The prefix starts with '/': "parameter" + prefix is the path's ARN resource, for a
+        # literal prefix and a deploy-time one alike.
         path = Stack.of(self).format_arn(
-            service="ssm", resource="parameter", resource_name=self.parameter_prefix.lstrip("/")
+            service="ssm",
+            resource=f"parameter{self.parameter_prefix}",
+            arn_format=ArnFormat.NO_RESOURCE_NAME,
         )
         return iam.Grant.add_to_principal(
             grantee=grantee,

@@ -297,3 +297,25 @@ def test_pre_token_generation_takes_a_resource_server_scope(stack: Stack) -> Non
             }
         },
     )
+
+
+def test_consumer_parameters_grant_read_with_a_token_prefix(stack: Stack) -> None:
+    from aws_cdk import CfnParameter
+
+    prefix = CfnParameter(stack, "Prefix").value_as_string
+    parameters = CognitoAuth(stack, "Auth").add_consumer_parameters(prefix)
+    role = iam.Role(stack, "Backend", assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"))
+    parameters.grant_read(role)
+    (policy,) = Template.from_stack(stack).find_resources("AWS::IAM::Policy").values()
+    (only,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert only["Resource"][-1] == {
+        "Fn::Join": [
+            "",
+            [
+                "arn:",
+                {"Ref": "AWS::Partition"},
+                ":ssm:eu-west-1:123456789012:parameter",
+                {"Ref": "Prefix"},
+            ],
+        ]
+    }
