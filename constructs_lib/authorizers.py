@@ -126,6 +126,9 @@ class HttpApiAuthorization:
         audience: The app client ids (``JwtConfiguration.Audience``).
         authorization_scopes: Scopes a route requires by default; a token needs one of them.
         allow_id_tokens: Whether routes without scopes (accepting ID tokens) are allowed.
+        client_scopes: The scopes the clients may ask for; None when unknown (imported
+            clients). Routes requiring none of them leave a synth warning on ``user_pool``.
+        user_pool: The pool the warnings go to.
     """
 
     authorizer: authorizers.HttpJwtAuthorizer
@@ -133,6 +136,8 @@ class HttpApiAuthorization:
     audience: tuple[str, ...]
     authorization_scopes: tuple[str, ...]
     allow_id_tokens: bool = False
+    client_scopes: frozenset[str] | None = None
+    user_pool: cognito.IUserPool | None = None
 
     def route_options(
         self, *, authorization_scopes: Sequence[Scope] | None = None
@@ -155,6 +160,10 @@ class HttpApiAuthorization:
             _require_scopes(authorization_scopes, self.allow_id_tokens, "route", problems)
             scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
             problems.raise_if_any()
+            if self.user_pool is not None:
+                _warn_about_unreachable_scopes(
+                    self.user_pool, "route_options", scopes, self.client_scopes
+                )
         return {"authorizer": self.authorizer, "authorization_scopes": list(scopes) or None}
 
 
@@ -258,7 +267,10 @@ def http_api_jwt_authorizer(
         authorizer_name=authorizer_name,
         identity_source=list(identity_source) if identity_source is not None else None,
     )
-    _warn_about_unreachable_scopes(user_pool, authorizer_id, scopes, clients)
+    client_scopes = _scopes_of_clients(clients)
+    _warn_about_unreachable_scopes(
+        user_pool, f"http_api_jwt_authorizer({authorizer_id!r})", scopes, client_scopes
+    )
     if allow_id_tokens:
         Annotations.of(user_pool).add_warning_v2(
             ID_TOKENS_WARNING,
@@ -273,32 +285,38 @@ def http_api_jwt_authorizer(
         audience=audience,
         authorization_scopes=scopes,
         allow_id_tokens=allow_id_tokens,
+        client_scopes=client_scopes,
+        user_pool=user_pool,
     )
 
 
-def _warn_about_unreachable_scopes(
-    user_pool: cognito.IUserPool,
-    authorizer_id: str,
-    required: Sequence[str],
-    clients: Sequence[cognito.IUserPoolClient],
-) -> None:
-    """Warn when no client may ever ask for any required scope: every route that requires them
-    refuses every token. Clients whose scopes are unknown here (imported) keep it quiet."""
-    if not required or any(is_token(name) for name in required):
-        return
+def _scopes_of_clients(clients: Sequence[cognito.IUserPoolClient]) -> frozenset[str] | None:
+    """Every scope the clients may ask for; None when a client's scopes are unknown here."""
     allowed: set[str] = set()
     for client in clients:
         scopes = _allowed_scopes(client)
         if scopes is None:
-            return
+            return None
         allowed |= scopes
+    return frozenset(allowed)
+
+
+def _warn_about_unreachable_scopes(
+    user_pool: cognito.IUserPool,
+    where: str,
+    required: Sequence[str],
+    allowed: frozenset[str] | None,
+) -> None:
+    """Warn when no client may ever ask for any required scope: every route that requires them
+    refuses every token. Clients whose scopes are unknown here (imported) keep it quiet."""
+    if allowed is None or not required or any(is_token(name) for name in required):
+        return
     if allowed.isdisjoint(required):
         Annotations.of(user_pool).add_warning_v2(
             UNREACHABLE_SCOPES_WARNING,
-            f"http_api_jwt_authorizer({authorizer_id!r}) requires one of {list(required)!r}, "
-            f"which none of user_pool_clients may ask for (they may ask for "
-            f"{sorted(allowed)!r}): every route with these scopes refuses every token; add the "
-            "scopes to a client or require another scope.",
+            f"{where} requires one of {list(required)!r}, which none of user_pool_clients may "
+            f"ask for (they may ask for {sorted(allowed)!r}): every route with these scopes "
+            "refuses every token; add the scopes to a client or require another scope.",
         )
 
 

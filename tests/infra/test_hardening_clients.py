@@ -55,7 +55,7 @@ def test_http_authorizer_takes_a_resource_server_scope(stack: Stack) -> None:
         stack,
         "Auth",
         resource_servers=[ORDERS],
-        clients=[MachineClient(name="reports", scopes=[ORDERS.scope("read")])],
+        clients=[MachineClient(name="reports", scopes=ORDERS.all_scopes)],
         domain=PREFIX,
     )
     authorization = http_api_jwt_authorizer(
@@ -68,7 +68,7 @@ def test_http_authorizer_takes_a_resource_server_scope(stack: Stack) -> None:
     Template.from_stack(stack).has_resource_properties(
         "AWS::ApiGatewayV2::Route", {"AuthorizationScopes": ["orders/write"]}
     )
-    # The client may ask for orders/read: nothing to warn about.
+    # The client may ask for both scopes: nothing to warn about.
     assert not [w for w in warnings(stack) if UNREACHABLE_SCOPES_WARNING in w]
 
 
@@ -319,3 +319,27 @@ def test_consumer_parameters_grant_read_with_a_token_prefix(stack: Stack) -> Non
             ],
         ]
     }
+
+
+def test_a_route_requiring_a_scope_no_client_may_ask_for_warns(stack: Stack) -> None:
+    auth = CognitoAuth(
+        stack,
+        "Auth",
+        resource_servers=[ORDERS],
+        clients=[MachineClient(name="reports", scopes=[ORDERS.scope("read")])],
+        domain=PREFIX,
+    )
+    authorization = http_api_jwt_authorizer(
+        user_pool=auth.user_pool,
+        user_pool_clients=[auth.clients["reports"]],
+        authorization_scopes=[ORDERS.scope("read")],
+    )
+    assert authorization.client_scopes == frozenset({"orders/read"})
+    route(stack, dict(authorization.route_options(authorization_scopes=[ORDERS.scope("write")])))
+    Annotations.from_stack(stack).has_warning(
+        "/TestStack/Auth/UserPool",
+        "route_options requires one of ['orders/write'], which none of user_pool_clients may ask "
+        "for (they may ask for ['orders/read']): every route with these scopes refuses every "
+        f"token; add the scopes to a client or require another scope. "
+        f"[ack: {UNREACHABLE_SCOPES_WARNING}]",
+    )
