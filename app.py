@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aws_cdk import App, Aws, CfnOutput, Environment, Stack, Validations
+from aws_cdk import aws_cognito as cognito
 from cdk_nag import AwsSolutionsChecks
 from constructs import Construct
 
@@ -32,22 +33,13 @@ class AuthStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig, **kwargs: Any):
         super().__init__(scope, construct_id, **kwargs)
-        web = config.web_client
         prefix = config.domain_prefix or default_domain_prefix(construct_id)
         self.auth = CognitoAuth(
             self,
             "Auth",
             user_pool=config.user_pool,
             triggers=self._triggers(config.triggers) if config.triggers else None,
-            clients=[
-                WebClient(
-                    name="web",
-                    callback_urls=list(web.callback_urls),
-                    logout_urls=list(web.logout_urls),
-                    refresh_token_rotation=web.refresh_token_rotation,
-                    refresh_token_rotation_grace_period=web.refresh_token_rotation_grace_period,
-                )
-            ],
+            clients=self._web_clients(config),
             domain=HostedUiDomain.cognito_prefix(prefix),
             identity_providers=config.identity_providers,
             identity_pool=config.identity_pool,
@@ -58,12 +50,31 @@ class AuthStack(Stack):
             branding=Branding(style=in_app_dir(config.branding)) if config.branding else None,
             terms={"web": config.terms} if config.terms else None,
         )
-        outputs = {
-            **self.auth.consumer_config(),
-            "UserPoolArn": self.auth.user_pool.user_pool_arn,
-        }
-        for name, value in outputs.items():
+        for name, value in self.auth.consumer_config().items():
             CfnOutput(self, name, value=value)
+
+    @staticmethod
+    def _web_clients(config: AppConfig) -> list[WebClient]:
+        """The ``web`` client; with identity providers, it signs in native users only and a
+        ``web-federated`` client offers the providers, so that no native user may write what
+        the providers map (``email_verified``, custom attributes)."""
+        web = WebClient(
+            name="web",
+            callback_urls=list(config.web_client.callback_urls),
+            logout_urls=list(config.web_client.logout_urls),
+            refresh_token_rotation=config.web_client.refresh_token_rotation,
+            refresh_token_rotation_grace_period=config.web_client.refresh_token_rotation_grace_period,
+        )
+        if not config.identity_providers:
+            return [web]
+        federated = [
+            cognito.UserPoolClientIdentityProvider.custom(p.name) for p in config.identity_providers
+        ]
+        native = [cognito.UserPoolClientIdentityProvider.COGNITO]
+        return [
+            replace(web, supported_identity_providers=native),
+            replace(web, name="web-federated", supported_identity_providers=federated),
+        ]
 
     def _triggers(self, config: TriggersConfig) -> Triggers:
         # The tables hold user data: constant IDs, retained (ClaimsTable's defaults).

@@ -161,3 +161,20 @@ __all__ += [
     "ManagedLoginStyle",
     "TermsDocuments",
 ]
+
+
+def _show_constructor_signatures() -> None:
+    """jsii's metaclass makes ``inspect.signature`` (and so IDEs and ``help()``) show every
+    construct class as ``(*args, **kwargs)``; give each exported construct the arguments of its
+    ``__init__`` instead, through ``__signature__``, which ``inspect`` reads first."""
+    import inspect
+
+    from constructs import Construct
+
+    for value in list(globals().values()):
+        if isinstance(value, type) and issubclass(value, Construct):
+            init = inspect.signature(value.__init__)
+            value.__signature__ = init.replace(parameters=list(init.parameters.values())[1:])
+
+
+_show_constructor_signatures()

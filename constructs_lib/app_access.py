@@ -14,8 +14,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Stack
+from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 from constructs import Construct
 
@@ -130,15 +131,18 @@ def consumer_config(
 ) -> dict[str, str]:
     """The values a frontend or backend needs, keyed as CloudFormation output IDs.
 
-    ``Region``, ``UserPoolId``, ``IssuerUrl``, ``JwksUrl``; per client ``ClientId<Name>`` and
+    ``Region``, ``UserPoolId``, ``UserPoolArn``, ``IssuerUrl``, ``JwksUrl``; per client
+    ``ClientId<Name>`` and
     ``Scopes<Name>`` (space separated, as the OAuth ``scope`` parameter takes them), and
     ``ClientSecretArn<Name>`` for server and machine clients (the ARN only, never the secret);
     with a domain ``HostedUiBaseUrl``, ``AuthorizeUrl``, ``TokenUrl``, ``LogoutUrl`` and
-    ``UserInfoUrl``. ``<Name>`` is the client name with only its letters and digits.
+    ``UserInfoUrl``. ``<Name>`` is the client name in PascalCase (``web`` -> ``Web``,
+    ``my-backend`` -> ``MyBackend``), like every other key.
     """
     config: dict[str, str] = {
         "Region": user_pool.env.region,
         "UserPoolId": user_pool.user_pool_id,
+        "UserPoolArn": user_pool.user_pool_arn,
         "IssuerUrl": issuer_url,
         "JwksUrl": jwks_url,
     }
@@ -201,17 +205,41 @@ class ConsumerParameters(Construct):
             )
         problems.raise_if_any()
         super().__init__(scope, construct_id)
+        self.parameter_prefix = parameter_prefix
         # The key names the value, so it is a stable construct ID.
         self.parameters: dict[str, ssm.StringParameter] = {
             key: ssm.StringParameter(
                 self,
                 key,
                 parameter_name=f"{parameter_prefix}/{key}",
+                # A path, never a simple name: aws-cdk-lib must be told when it is a token.
+                simple_name=False if is_token(parameter_prefix) else None,
                 string_value=value,
                 description=f"Cognito {key} for consumers of the user pool",
             )
             for key, value in config.items()
         }
+
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` (a backend's role or function) read every parameter of this config,
+        one by one or all at once under the prefix (``GetParametersByPath``)."""
+        # The prefix starts with '/': "parameter" + prefix is the path's ARN resource, for a
+        # literal prefix and a deploy-time one alike.
+        path = Stack.of(self).format_arn(
+            service="ssm",
+            resource=f"parameter{self.parameter_prefix}",
+            arn_format=ArnFormat.NO_RESOURCE_NAME,
+        )
+        return iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=[
+                "ssm:GetParameter",
+                "ssm:GetParameters",
+                "ssm:GetParameterHistory",
+                "ssm:GetParametersByPath",
+            ],
+            resource_arns=[*(p.parameter_arn for p in self.parameters.values()), path],
+        )
 
 
 __all__ = [

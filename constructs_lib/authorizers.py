@@ -41,23 +41,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
-from aws_cdk import Annotations, Duration
+from aws_cdk import Annotations, Duration, Stack
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2 as apigatewayv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
+from constructs_lib.resource_servers import CustomScope
 from constructs_lib.validation import Problems, is_token
 
-Scope = str | cognito.OAuthScope
-"""A scope as a string (``"orders/read"``) or an ``aws_cognito.OAuthScope``."""
+Scope = str | cognito.OAuthScope | CustomScope
+"""A scope as a string (``"orders/read"``), an ``aws_cognito.OAuthScope`` or a resource server's
+``CustomScope`` (``orders.scope("read")``)."""
 
 DEFAULT_HTTP_AUTHORIZER_ID = "CognitoJwtAuthorizer"
 """Construct id of the HTTP API authorizer: part of the logical id, so it never changes."""
 
 ID_TOKENS_WARNING = "cognito-auth:authorizer-accepts-id-tokens"
 """Id of the synth warning left by ``allow_id_tokens=True`` (acknowledge it with this id)."""
+
+UNREACHABLE_SCOPES_WARNING = "cognito-auth:authorizer-scopes-unreachable"
+"""Id of the synth warning left when no ``user_pool_clients`` may ask for a required scope."""
 
 
 class HttpRouteAuthorization(TypedDict):
@@ -95,9 +100,12 @@ def _scope_names(scopes: Sequence[Scope], argument: str, problems: Problems) -> 
         problems.add(f"{argument} must be a list of scopes, got the string {scopes!r}")
         return ()
     for scope in scopes:
-        name = scope.scope_name if isinstance(scope, cognito.OAuthScope) else scope
+        if isinstance(scope, CustomScope):
+            name = scope.full_name
+        else:
+            name = scope.scope_name if isinstance(scope, cognito.OAuthScope) else scope
         if not isinstance(name, str):
-            problems.add(f"{argument} must hold strings or OAuthScope, got {scope!r}")
+            problems.add(f"{argument} must hold strings, OAuthScope or CustomScope, got {scope!r}")
         elif not is_token(name) and (not name or any(c.isspace() for c in name)):
             problems.add(
                 f"{argument} must be scope names without spaces, got {name!r} "
@@ -118,6 +126,9 @@ class HttpApiAuthorization:
         audience: The app client ids (``JwtConfiguration.Audience``).
         authorization_scopes: Scopes a route requires by default; a token needs one of them.
         allow_id_tokens: Whether routes without scopes (accepting ID tokens) are allowed.
+        client_scopes: The scopes the clients may ask for; None when unknown (imported
+            clients). Routes requiring none of them leave a synth warning on ``user_pool``.
+        user_pool: The pool the warnings go to.
     """
 
     authorizer: authorizers.HttpJwtAuthorizer
@@ -125,6 +136,8 @@ class HttpApiAuthorization:
     audience: tuple[str, ...]
     authorization_scopes: tuple[str, ...]
     allow_id_tokens: bool = False
+    client_scopes: frozenset[str] | None = None
+    user_pool: cognito.IUserPool | None = None
 
     def route_options(
         self, *, authorization_scopes: Sequence[Scope] | None = None
@@ -147,6 +160,10 @@ class HttpApiAuthorization:
             _require_scopes(authorization_scopes, self.allow_id_tokens, "route", problems)
             scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
             problems.raise_if_any()
+            if self.user_pool is not None:
+                _warn_about_unreachable_scopes(
+                    self.user_pool, "route_options", scopes, self.client_scopes
+                )
         return {"authorizer": self.authorizer, "authorization_scopes": list(scopes) or None}
 
 
@@ -250,6 +267,10 @@ def http_api_jwt_authorizer(
         authorizer_name=authorizer_name,
         identity_source=list(identity_source) if identity_source is not None else None,
     )
+    client_scopes = _scopes_of_clients(clients)
+    _warn_about_unreachable_scopes(
+        user_pool, f"http_api_jwt_authorizer({authorizer_id!r})", scopes, client_scopes
+    )
     if allow_id_tokens:
         Annotations.of(user_pool).add_warning_v2(
             ID_TOKENS_WARNING,
@@ -264,7 +285,67 @@ def http_api_jwt_authorizer(
         audience=audience,
         authorization_scopes=scopes,
         allow_id_tokens=allow_id_tokens,
+        client_scopes=client_scopes,
+        user_pool=user_pool,
     )
+
+
+def _scopes_of_clients(clients: Sequence[cognito.IUserPoolClient]) -> frozenset[str] | None:
+    """Every scope the clients may ask for; None when a client's scopes are unknown here."""
+    allowed: set[str] = set()
+    for client in clients:
+        scopes = _allowed_scopes(client)
+        if scopes is None:
+            return None
+        allowed |= scopes
+    return frozenset(allowed)
+
+
+def _warn_about_unreachable_scopes(
+    user_pool: cognito.IUserPool,
+    where: str,
+    required: Sequence[str],
+    allowed: frozenset[str] | None,
+) -> None:
+    """Warn when no client may ever ask for any required scope: every route that requires them
+    refuses every token. Clients whose scopes are unknown here (imported) keep it quiet."""
+    if allowed is None or not required or any(is_token(name) for name in required):
+        return
+    if allowed.isdisjoint(required):
+        Annotations.of(user_pool).add_warning_v2(
+            UNREACHABLE_SCOPES_WARNING,
+            f"{where} requires one of {list(required)!r}, which none of user_pool_clients may "
+            f"ask for (they may ask for {sorted(allowed)!r}): every route with these scopes "
+            "refuses every token; add the scopes to a client or require another scope.",
+        )
+
+
+def _allowed_scopes(client: cognito.IUserPoolClient) -> set[str] | None:
+    """The scope names ``client`` may ask for, as they appear in tokens; None if unknown."""
+    cfn = client.node.default_child
+    if not isinstance(cfn, cognito.CfnUserPoolClient):
+        return None
+    stack = Stack.of(client)
+    servers = {
+        stack.resolve(found.logical_id): found.identifier
+        for found in stack.node.find_all()
+        if isinstance(found, cognito.CfnUserPoolResourceServer)
+    }
+    names: set[str] = set()
+    for scope in cfn.allowed_o_auth_scopes or []:
+        resolved = stack.resolve(scope)
+        if isinstance(resolved, str):
+            names.add(resolved)
+            continue
+        # ``identifier/name`` of a resource server in this stack: {"Fn::Join": ["", [Ref, "/n"]]}
+        parts = resolved.get("Fn::Join", [None, None])[1] if isinstance(resolved, dict) else None
+        if not (isinstance(parts, list) and len(parts) == 2 and isinstance(parts[1], str)):
+            return None
+        identifier = servers.get(parts[0].get("Ref")) if isinstance(parts[0], dict) else None
+        if not isinstance(identifier, str) or is_token(identifier):
+            return None
+        names.add(f"{identifier}{parts[1]}")
+    return names
 
 
 def rest_api_user_pool_authorizer(

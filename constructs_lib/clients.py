@@ -108,6 +108,8 @@ class _Client:
     def effective_refresh_token_rotation(self) -> bool:
         if self.refresh_token_rotation is not None:
             return self.refresh_token_rotation
+        if _refreshes_only(self):
+            return False
         if isinstance(self, WebClient):
             return defaults.WEB_CLIENT_REFRESH_TOKEN_ROTATION
         if isinstance(self, ServerClient):
@@ -199,6 +201,12 @@ class MachineClient(_Client):
 AppClient = WebClient | ServerClient | MachineClient
 
 
+def default_clients() -> tuple[WebClient, ...]:
+    """What ``CognitoAuth()`` defines for a new pool: one public web client that signs users in
+    with SRP through the pool's API (``defaults.DEFAULT_CLIENT_NAME``)."""
+    return (WebClient(name=defaults.DEFAULT_CLIENT_NAME, o_auth=defaults.DEFAULT_CLIENT_O_AUTH),)
+
+
 def client_attributes(names: Iterable[str]) -> cognito.ClientAttributes:
     """``cognito.ClientAttributes`` from Cognito's attribute names (``"name"``,
     ``"email_verified"``, ``"custom:tenant_id"``)."""
@@ -231,6 +239,8 @@ def writable_attributes(
     if client.write_attributes is not None:
         return dict.fromkeys(client.write_attributes.attributes(), "its write_attributes")
     writable = dict.fromkeys(defaults.CLIENT_WRITE_ATTRIBUTES, "the default write attributes")
+    if not client.o_auth:
+        return writable  # federated sign-in goes through OAuth: none through this client
     offered = client.supported_identity_providers
     names = None if offered is None else {p.name for p in offered}
     for provider in identity_providers:
@@ -238,6 +248,79 @@ def writable_attributes(
             for attribute in effective_mapping(provider):
                 writable.setdefault(attribute, f"identity provider {provider.name!r} maps it")
     return writable
+
+
+def native_write_problems(
+    clients: Sequence[AppClient],
+    identity_providers: Sequence[IdentityProvider],
+    problems: Problems,
+) -> None:
+    """Refuse a client that offers native sign-in (``COGNITO``) *and* identity providers whose
+    mappings need attributes that users may not write themselves (``email_verified``,
+    ``phone_number_verified``, any ``custom:`` attribute).
+
+    Cognito writes mapped attributes at a federated sign-in with the client's write permission,
+    so the client must be allowed to write them; a native user of the same client could then set
+    them too (UpdateUserAttributes), for example mark a foreign email verified or choose a
+    ``custom:tenant_id``. Separate clients keep them apart; an explicit ``write_attributes`` on
+    the client accepts the risk by name.
+    """
+    for client in clients:
+        if isinstance(client, MachineClient) or client.write_attributes is not None:
+            continue
+        if not client.o_auth:
+            continue  # no federated sign-in through it, so nothing mapped is writable
+        offered = client.supported_identity_providers
+        names = None if offered is None else {p.name for p in offered}
+        if names is not None and "COGNITO" not in names and not _signs_in_natively(client):
+            continue  # federated only: no native user signs in through it
+        providers = [p for p in identity_providers if names is None or p.name in names]
+        privileged = sorted(
+            {
+                attribute
+                for provider in providers
+                for attribute in effective_mapping(provider)
+                if attribute not in defaults.CLIENT_WRITE_ATTRIBUTES
+            }
+        )
+        if privileged:
+            federated = ", ".join(f"{p.name!r}" for p in providers)
+            problems.add(
+                f"clients[{client.name!r}] offers native sign-in (COGNITO) and identity "
+                f"providers ({federated}) whose attribute mappings write {privileged!r}; the "
+                "client must then let its users write them, so a native user could set them "
+                "(for example mark an email verified). Use two clients: one with "
+                "supported_identity_providers=[UserPoolClientIdentityProvider.COGNITO] and one "
+                "with only the providers; or list write_attributes on this client to accept it"
+            )
+
+
+def _is_federated_only(client: _InteractiveClient) -> bool:
+    offered = client.supported_identity_providers
+    return offered is not None and all(p.name != "COGNITO" for p in offered)
+
+
+def _refreshes_only(client: _Client) -> bool:
+    """A federated-only client without flows of its own: its one explicit flow is
+    ``ALLOW_REFRESH_TOKEN_AUTH``, so that no pool password signs in through it (an empty list
+    would be Cognito's default, SRP and custom auth). Cognito refuses that flow together with
+    refresh token rotation, so such a client cannot rotate. See
+    https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-the-refresh-token.html
+    """
+    return (
+        isinstance(client, _InteractiveClient)
+        and client.auth_flows is None
+        and _is_federated_only(client)
+    )
+
+
+def _signs_in_natively(client: _InteractiveClient) -> bool:
+    """Whether ``auth_flows`` given on the client let a native user sign in through the API."""
+    flows = client.auth_flows
+    return flows is not None and any(
+        bool(getattr(flows, f))
+        for f in ("user_srp", "user_password", "custom", "admin_user_password", "user")
+    )
 
 
 def with_provider_write_attributes(
@@ -259,8 +342,10 @@ def with_provider_write_attributes(
 
 
 def output_key(name: str) -> str:
-    """The client's name with only letters and digits: how it appears in output keys."""
-    return re.sub(r"[^A-Za-z0-9]", "", name)
+    """The client's name in PascalCase, letters and digits only, as output keys spell it
+    (``web`` -> ``Web``, ``my-backend`` -> ``MyBackend``), so ``ClientIdWeb`` reads like
+    ``UserPoolId``."""
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name))
 
 
 def _scope_name(scope: Scope) -> str:
@@ -280,7 +365,8 @@ def clients_problems(
     resource_servers: Sequence[ResourceServer] | None = None,
     has_domain: bool | None = None,
 ) -> None:
-    """Add every problem of ``clients`` to ``problems``; tokens are not judged.
+    """Add every problem of ``clients`` to ``problems``; a token as a client name is refused (it
+    names constructs), other tokens are not judged.
 
     Args:
         resource_servers: The resource servers the clients' custom scopes must belong to.
@@ -292,19 +378,24 @@ def clients_problems(
     for client in clients:
         name = client.name
         where = f"clients[{name!r}]"
-        if not is_token(name):
+        if is_token(name):
+            problems.add(
+                "clients: a client name must be a literal string, got a token: the client's "
+                "construct ID and output keys derive from it"
+            )
+        else:
             max_len = defaults.CLIENT_NAME_MAX_LENGTH
             if not (1 <= len(name) <= max_len and _CLIENT_NAME.match(name)):
                 problems.add(
                     f"clients: name {name!r} must be 1 to {max_len} letters, digits, spaces or "
                     "+=,.@_-"
                 )
-            key = output_key(name)
+            key = output_key(name).lower()
             if key in seen:
                 same = "is used twice" if seen[key] == name else f"and {seen[key]!r} are alike"
                 problems.add(
                     f"clients: name {name!r} {same}; names must differ in their letters or "
-                    "digits (they name the client's construct and outputs)"
+                    "digits, case aside (they name the client's construct and outputs)"
                 )
             seen[key] = name
         _check_validity(client, where, problems)
@@ -381,6 +472,14 @@ def _check_rotation(client: _Client, where: str, problems: Problems) -> None:
             "refresh token, so there is nothing to rotate; leave it out"
         )
         return
+    if client.refresh_token_rotation and _refreshes_only(client):
+        problems.add(
+            f"{where}.refresh_token_rotation=True on a client that offers identity providers "
+            "only: its one sign-in flow is ALLOW_REFRESH_TOKEN_AUTH (so no pool password signs "
+            "in through it), which Cognito refuses with rotation; drop refresh_token_rotation, "
+            "or give auth_flows of your own"
+        )
+        return
     if grace is not None and not client.effective_refresh_token_rotation:
         problems.add(
             f"{where}.refresh_token_rotation_grace_period applies only with rotation on, but "
@@ -439,6 +538,25 @@ def _check_scopes(
 def _check_machine(
     client: MachineClient, where: str, has_domain: bool | None, problems: Problems
 ) -> None:
+    # Client credentials issue only an access token: no user signs in, so there is no ID
+    # token, no refresh token and no identity provider to offer.
+    # https://docs.aws.amazon.com/cognito/latest/developerguide/token-endpoint.html
+    unused = [
+        f
+        for f in (
+            "id_token_validity",
+            "refresh_token_validity",
+            "auth_session_validity",
+            "write_attributes",
+            "supported_identity_providers",
+        )
+        if getattr(client, f) is not None
+    ]
+    if unused:
+        problems.add(
+            f"{where}: {', '.join(unused)} do not apply to a MachineClient: the client "
+            "credentials grant signs no user in and issues only an access token; drop them"
+        )
     names = [_scope_name(s) for s in client.scopes]
     if not client.scopes:
         problems.add(
@@ -541,6 +659,10 @@ def _url_problem(url: str) -> str | None:
         return f"is longer than {_URL_MAX_LENGTH} characters"
     if "#" in url:
         return "must not contain a fragment ('#...'); Cognito refuses it"
+    if "*" in url:
+        # Cognito compares redirect_uri with the registered URLs exactly: a wildcard matches
+        # nothing. https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-settings-client-apps.html
+        return "must not contain a wildcard ('*'): Cognito matches each URL exactly; list every URL"
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -635,6 +757,7 @@ class AppClients(Construct):
                 )
         # The name identifies the client in this library (settings, outputs, ``clients``), so
         # it is the construct ID: unrelated changes never move it, and a rename is a new client.
+        machine = isinstance(client, MachineClient)
         created = cognito.UserPoolClient(
             self,
             client.name,
@@ -644,20 +767,29 @@ class AppClients(Construct):
             auth_flows=auth_flows,
             o_auth=o_auth,
             disable_o_auth=o_auth is None,
-            id_token_validity=client.id_token_validity or defaults.ID_TOKEN_VALIDITY,
+            # A machine gets an access token only (see _check_machine).
+            id_token_validity=None
+            if machine
+            else (client.id_token_validity or defaults.ID_TOKEN_VALIDITY),
             access_token_validity=client.access_token_validity or defaults.ACCESS_TOKEN_VALIDITY,
-            refresh_token_validity=(
-                client.refresh_token_validity or defaults.REFRESH_TOKEN_VALIDITY
-            ),
-            auth_session_validity=client.auth_session_validity or defaults.AUTH_SESSION_VALIDITY,
+            refresh_token_validity=None
+            if machine
+            else (client.refresh_token_validity or defaults.REFRESH_TOKEN_VALIDITY),
+            auth_session_validity=None
+            if machine
+            else (client.auth_session_validity or defaults.AUTH_SESSION_VALIDITY),
             read_attributes=client.read_attributes,
             write_attributes=(
                 client_attributes(defaults.CLIENT_WRITE_ATTRIBUTES)
-                if client.write_attributes is None and not isinstance(client, MachineClient)
+                if client.write_attributes is None and not machine
                 else client.write_attributes
             ),
+            # Without a list, aws-cdk-lib offers every provider of the pool; a machine offers
+            # only Cognito's own (no user signs in through any).
             supported_identity_providers=(
-                list(client.supported_identity_providers)
+                [cognito.UserPoolClientIdentityProvider.COGNITO]
+                if machine
+                else list(client.supported_identity_providers)
                 if client.supported_identity_providers is not None
                 else None
             ),
@@ -668,9 +800,14 @@ class AppClients(Construct):
             # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_RefreshTokenRotationType.html
             refresh_token_rotation_grace_period=client.effective_rotation_grace_period,
         )
-        if isinstance(client, MachineClient):
+        if isinstance(client, MachineClient) or (
+            client.auth_flows is None and _is_federated_only(client)
+        ):
             # An empty ExplicitAuthFlows would give Cognito's default (SRP and custom auth);
-            # a machine never signs a user in, so it may only refresh.
+            # a machine never signs a user in, and a federated-only client signs users in
+            # through its providers, never with a pool password: they may only refresh. (A
+            # native user signing in through a federated client would get its write
+            # permission for the providers' mapped attributes.)
             cfn = created.node.default_child
             assert isinstance(cfn, cognito.CfnUserPoolClient)
             cfn.explicit_auth_flows = ["ALLOW_REFRESH_TOKEN_AUTH"]
@@ -736,6 +873,8 @@ __all__ = [
     "WebClient",
     "client_attributes",
     "clients_problems",
+    "default_clients",
+    "native_write_problems",
     "output_key",
     "with_provider_write_attributes",
     "writable_attributes",

@@ -11,7 +11,6 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from constructs_lib import defaults
 from constructs_lib.app_access import (
     AppAccess,
     ConsumerParameters,
@@ -23,6 +22,8 @@ from constructs_lib.branding import Branding, branding_problems
 from constructs_lib.clients import (
     AppClient,
     MachineClient,
+    default_clients,
+    native_write_problems,
     with_provider_write_attributes,
     writable_attributes,
 )
@@ -99,8 +100,11 @@ class CognitoAuth(Construct):
             ``.custom_domain(...)``); clients with OAuth flows need one. Default: none.
         identity_providers: Social and enterprise sign-in (``GoogleLogin``, ``FacebookLogin``,
             ``AppleLogin``, ``AmazonLogin``, ``SamlLogin``, ``OidcLogin``); they need
-            ``domain``. Every client offers all of them unless it lists its own
-            ``supported_identity_providers``, and depends on those it offers. Default: none.
+            ``domain``. Every client but a ``MachineClient`` offers all of them unless it
+            lists its own ``supported_identity_providers``, and depends on those it offers; a
+            client that also offers native sign-in may not take providers that map
+            ``email_verified``, ``phone_number_verified`` or custom attributes
+            (``clients.native_write_problems``). Default: none.
         replication: Replicate the pool to other Regions (``Replication(regions=[...])``): a
             multi-Region key, the updated issuer, a replica and a stack per replica Region with
             the triggers; needs ESSENTIALS or PLUS and a stack with an explicit account and
@@ -138,7 +142,7 @@ class CognitoAuth(Construct):
         terms: Mapping[str, TermsDocuments] | None = None,
     ) -> None:
         if clients is None:
-            clients = defaults.default_clients() if existing_user_pool is None else ()
+            clients = default_clients() if existing_user_pool is None else ()
         problems = Problems(type(self).__name__)
         if existing_user_pool is not None and user_pool is not None:
             given = ", ".join(user_pool.given()) or "UserPoolSettings()"
@@ -150,7 +154,9 @@ class CognitoAuth(Construct):
         elif existing_user_pool is None:
             user_pool_problems(user_pool or UserPoolSettings(), problems)
         if triggers is not None:
-            self._trigger_problems(triggers, user_pool, existing_user_pool, problems)
+            self._trigger_problems(
+                triggers, user_pool, existing_user_pool, problems, identity_providers
+            )
         self._identity_problems(identity_pool, user_files, user_pool, existing_user_pool, problems)
         if identity_pool is not None:
             writable = {c.name: writable_attributes(c, identity_providers) for c in clients}
@@ -289,6 +295,7 @@ class CognitoAuth(Construct):
                 "identity_providers need a hosted UI domain: federated sign-in goes through it; "
                 "add domain=HostedUiDomain.cognito_prefix(...) or .custom_domain(...)"
             )
+        native_write_problems(clients, providers, problems)
         known = {p.name for p in providers} | {"COGNITO"}
         for client in clients:
             offered = client.supported_identity_providers
@@ -330,7 +337,7 @@ class CognitoAuth(Construct):
         deploy can create the client first and fail ("The provider Google does not exist")."""
         for spec in clients:
             created = self.clients.get(spec.name)
-            if created is None:
+            if created is None or isinstance(spec, MachineClient):  # it offers no provider
                 continue
             offered = spec.supported_identity_providers
             names = (
@@ -347,6 +354,7 @@ class CognitoAuth(Construct):
         settings: UserPoolSettings | None,
         existing: cognito.IUserPool | None,
         problems: Problems,
+        identity_providers: Sequence[IdentityProvider] = (),
     ) -> None:
         if existing is not None and not isinstance(existing, cognito.UserPool):
             problems.add(
@@ -354,7 +362,19 @@ class CognitoAuth(Construct):
                 "cannot take triggers through CloudFormation (set them where the pool is defined)"
             )
         plan = _feature_plan_of(settings, existing)
-        trigger_problems(triggers, feature_plan=plan, problems=problems)
+        groups = _groups_of(settings, existing)
+        # Judged when providers are given here for a new pool; without any, they may be
+        # added to the pool elsewhere, and an existing pool may have more.
+        providers = [p.name for p in identity_providers] if identity_providers else None
+        if existing is not None:
+            providers = None
+        trigger_problems(
+            triggers,
+            feature_plan=plan,
+            problems=problems,
+            groups=None if groups is None else list(groups),
+            identity_providers=providers,
+        )
 
     @staticmethod
     def _identity_problems(
@@ -398,7 +418,15 @@ class CognitoAuth(Construct):
             return
         tag = files.effective_owner.principal_tag
         tags = settings.principal_tags or {}
-        if tag is not None and tags.get(tag) != "sub":
+        if tag is not None and settings.developer_provider_name is not None:
+            problems.add(_DEVELOPER_TAG_PROBLEM.format(tag=tag))
+        if tag is not None and not settings.principal_tags:
+            problems.add(
+                f"user_files.owner keys files on the principal tag {tag!r}, but the identity "
+                f"pool maps no principal tags; add principal_tags={{{tag!r}: 'sub'}} to "
+                "IdentityPoolSettings"
+            )
+        elif tag is not None and tags.get(tag) != "sub":
             problems.add(
                 f"user_files.owner keys files on the principal tag {tag!r}, but "
                 f"identity_pool.principal_tags maps it to {tags.get(tag)!r}; add "
@@ -573,6 +601,18 @@ def _hosted_ui_look_problems(
         )
     if terms:
         terms_problems(terms, problems, client_names=signing_in, managed_login_version=version)
+
+
+#: GetOpenIdTokenForDeveloperIdentity takes PrincipalTags from the developer's backend, so
+#: that backend could tag a session with any user's sub. See
+#: https://docs.aws.amazon.com/cognitoidentity/latest/APIReference/API_GetOpenIdTokenForDeveloperIdentity.html
+_DEVELOPER_TAG_PROBLEM = (
+    "user_files.owner keys files on the principal tag {tag!r}, which only the user pool may "
+    "set, but identity_pool.developer_provider_name accepts developer-authenticated identities, "
+    "whose backend passes its own PrincipalTags (GetOpenIdTokenForDeveloperIdentity) and so "
+    "could reach any user's private/ prefix; drop developer_provider_name, or key files on "
+    "FileOwner.identity_id()"
+)
 
 
 def _managed_login_plan_problems(

@@ -6,15 +6,10 @@ value so that such a change is a visible, reviewed diff.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
-
-if TYPE_CHECKING:
-    from constructs_lib.clients import WebClient
 
 # Sign-in and sign-up -------------------------------------------------------------------------
 
@@ -228,13 +223,10 @@ RESOURCE_SERVER_SCOPES_MAX = 100
 SCOPE_NAME_MAX_LENGTH = 256
 
 
-def default_clients() -> tuple[WebClient, ...]:
-    """What ``CognitoAuth()`` defines for a new pool: one public web client, SRP sign-in through
-    the pool's API. OAuth through the hosted UI needs a domain and callback URLs, so it stays
-    opt-in."""
-    from constructs_lib.clients import WebClient  # clients.py imports this module
-
-    return (WebClient(name="web", o_auth=False),)
+# What CognitoAuth() defines for a new pool (clients.default_clients()): one public web client,
+# SRP sign-in through the pool's API; OAuth needs a domain and callback URLs, so it is opt-in.
+DEFAULT_CLIENT_NAME = "web"
+DEFAULT_CLIENT_O_AUTH = False
 
 
 # Operations (alarms, dashboard, WAF) ---------------------------------------------------------

@@ -169,6 +169,8 @@ def _check_custom_domain(domain: HostedUiDomain, problems: Problems, stack: Stac
             "a Route 53 hosted zone to create and validate one in (hosted_zone=)"
         )
         return
+    if zone is not None and not is_token(name):
+        _check_zone_contains(name, zone, problems)
     region = defaults.HOSTED_UI_CERTIFICATE_REGION
     if certificate is not None:
         arn = certificate.certificate_arn
@@ -187,12 +189,37 @@ def _check_custom_domain(domain: HostedUiDomain, problems: Problems, stack: Stac
             f"domain: creating the {region} certificate for {name!r} needs a stack with an "
             "explicit Region (Stack(..., env=Environment(region=...))), or give certificate="
         )
+    elif stack.region != region and is_token(name):
+        problems.add(
+            f"domain: a custom domain name must be a literal string when the {region} "
+            "certificate is created in its own stack, got a token: that certificate's "
+            "construct ID derives from the name; give certificate= for a deploy-time name"
+        )
     elif stack.region != region and zone is not None and Resource.is_owned_resource(zone):
         problems.add(
             f"domain: hosted_zone is defined in this app, so the {region} certificate stack "
             "cannot use it without a reference cycle; pass an imported zone "
             "(route53.HostedZone.from_hosted_zone_attributes(...)) or certificate="
         )
+
+
+def _check_zone_contains(name: str, zone: route53.IHostedZone, problems: Problems) -> None:
+    """The alias record and the certificate's validation record go into ``zone``: it must be
+    the domain's own zone or a parent of it."""
+    try:
+        zone_name = zone.zone_name
+    except Exception:  # from_hosted_zone_id: the name is unknown here (jsii raises on access)
+        return
+    if is_token(zone_name):
+        return
+    apex = zone_name.rstrip(".").lower()
+    host = name.lower()
+    problems.check(
+        host == apex or host.endswith(f".{apex}"),
+        f"domain: hosted_zone {zone_name!r} does not contain the custom domain {name!r}; the "
+        f"alias and certificate validation records would land in the wrong zone; pass the zone "
+        f"of {name!r} or of a parent domain",
+    )
 
 
 class HostedUi(Construct):

@@ -317,7 +317,12 @@ def _check_custom_provider(where: str, provider: SamlLogin | OidcLogin, problems
             f"{where}.provider_name {name!r} is reserved for Cognito's own providers; "
             "choose another name (for example 'CorporateSSO')"
         )
-    elif not is_token(name) and not _PROVIDER_NAME.match(name):
+    elif is_token(name):
+        problems.add(
+            f"{where}.provider_name must be a literal string, got a token: the provider's "
+            "construct ID derives from it, and clients and triggers refer to it by name"
+        )
+    elif not _PROVIDER_NAME.match(name):
         problems.add(
             f"{where}.provider_name must be 3 to 32 characters without white space, not starting "
             f"or ending with '_', got {name!r}"

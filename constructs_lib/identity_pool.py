@@ -590,9 +590,17 @@ class SecureIdentityPool(identitypool.IdentityPool):
         ``private/<sub>/`` prefix its users reach.
 
         Raises:
-            ConfigurationError: if a provider already maps ``tag``.
+            ConfigurationError: if a provider already maps ``tag``, or the pool accepts
+                developer-authenticated identities (their backend sets its own tags).
         """
         problems = Problems(type(self).__name__)
+        if self.settings.developer_provider_name is not None:
+            # GetOpenIdTokenForDeveloperIdentity takes PrincipalTags from the developer backend.
+            problems.add(
+                f"principal tag {tag!r} keys per-user files, so only the user pool may set it, "
+                "but developer_provider_name accepts developer-authenticated identities, whose "
+                "backend passes its own PrincipalTags; drop developer_provider_name"
+            )
         for path, tags in self._tagged_providers.values():
             if tag in tags:
                 problems.add(

@@ -3,8 +3,8 @@
 ``aws_lambda_python_alpha.PythonFunction`` needs a Docker engine, which many workstations and CI
 runners do not have. Here pip runs on the build machine instead, asked for wheels of the Lambda
 platform (``manylinux2014_aarch64`` or ``_x86_64``) and Python version only (``--only-binary``),
-so what it installs runs on Lambda whatever the build machine is (FACTS.md, "Lambda code and
-bundling").
+so what it installs runs on Lambda whatever the build machine is (see
+https://docs.aws.amazon.com/lambda/latest/dg/python-package.html#python-package-native-libraries).
 
     sender = own_handler_function(self, "EmailSender", folder="handlers/email_sender",
                                   handler="app.handler")
@@ -14,6 +14,7 @@ bundling").
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import jsii
-from aws_cdk import BundlingOptions, DockerImage, ILocalBundling
+from aws_cdk import Annotations, BundlingOptions, DockerImage, ILocalBundling
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
@@ -31,7 +32,28 @@ from constructs_lib.errors import ConfigurationError
 from constructs_lib.triggers import TriggerFunction
 
 REQUIREMENTS = "requirements.txt"
-COPY_IGNORE = ("__pycache__", "*.pyc", ".venv", ".pytest_cache", "tests")
+#: Files that look like secrets or local state never enter the asset (which is uploaded to the
+#: CDK staging bucket and readable by whoever may read the function's code).
+SECRET_LOOKING = (
+    ".env",
+    ".env.*",
+    "*.pem",
+    "*.key",
+    "*.p8",
+    "*.p12",
+    "*.pfx",
+    "id_rsa*",
+    "id_ed25519*",
+    ".git",
+    ".aws",
+    ".ssh",
+    ".netrc",
+    ".npmrc",
+    ".pypirc",
+)
+COPY_IGNORE = ("__pycache__", "*.pyc", ".venv", ".pytest_cache", "tests", *SECRET_LOOKING)
+#: Id of the synth warning for requirement lines that do not pin one exact version.
+UNPINNED_WARNING = "cognito-auth:unpinned-requirements"
 
 Runner = Callable[[Sequence[str]], None]
 
@@ -51,6 +73,37 @@ def python_version(runtime: lambda_.Runtime) -> str:
     return runtime.name.removeprefix("python")
 
 
+def requirement_lines(folder: Path) -> list[str]:
+    """The requirement lines of ``folder/requirements.txt`` (continuations joined, comments and
+    blank lines dropped), or ``[]`` without the file."""
+    path = folder / REQUIREMENTS
+    if not path.exists():
+        return []
+    joined = path.read_text().replace("\\\n", " ")
+    lines = [line.split(" #", 1)[0].strip() for line in joined.splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def unpinned_requirements(lines: Sequence[str]) -> list[str]:
+    """Requirements that do not pin one exact version with ``==`` (options such as ``-r`` or
+    ``--index-url`` are not requirements); a URL or path requirement counts as unpinned."""
+    unpinned = []
+    for line in lines:
+        if line.startswith("-"):
+            continue
+        spec = line.split("--hash", 1)[0].split(";", 1)[0].strip()
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._\-\[\], ]*===?\s*[A-Za-z0-9._+!\-]+", spec):
+            unpinned.append(spec)
+    return unpinned
+
+
+def unhashed_requirements(lines: Sequence[str]) -> list[str]:
+    """Requirements without a ``--hash=``: pip refuses them with ``--require-hashes``."""
+    return [
+        line.split(" ", 1)[0] for line in lines if not line.startswith("-") and "--hash" not in line
+    ]
+
+
 @jsii.implements(ILocalBundling)
 class LocalPipBundling:
     """Installs ``requirements.txt`` for the Lambda platform with the local pip, then copies the
@@ -63,11 +116,20 @@ class LocalPipBundling:
         run: Runs a command; replaced in tests. Default: ``subprocess.run(check=True)``.
     """
 
-    def __init__(self, folder: Path, *, platform: str, python: str, run: Runner = _run) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        platform: str,
+        python: str,
+        run: Runner = _run,
+        require_hashes: bool = False,
+    ) -> None:
         self.folder = folder
         self.platform = platform
         self.python = python
         self.run = run
+        self.require_hashes = require_hashes
 
     def pip_command(self, output_dir: str) -> list[str]:
         return [
@@ -89,6 +151,7 @@ class LocalPipBundling:
             "--no-compile",
             "--quiet",
             "--disable-pip-version-check",
+            *(["--require-hashes"] if self.require_hashes else []),
         ]
 
     # jsii hands the bundling options over positionally, the type stubs by keyword: take both.
@@ -111,30 +174,54 @@ def own_handler_code(
     *,
     runtime: lambda_.Runtime = defaults.TRIGGER_RUNTIME,
     architecture: lambda_.Architecture = defaults.TRIGGER_ARCHITECTURE,
+    require_hashes: bool = False,
 ) -> lambda_.Code:
     """The code of a handler folder, with its ``requirements.txt`` installed for Lambda.
+    Secret-looking files (``SECRET_LOOKING``: ``.env``, ``*.pem``, ``*.key``, ``.git``...) are
+    left out of the asset.
+
+    Args:
+        require_hashes: Install with pip's ``--require-hashes``: every requirement must carry
+            ``--hash=`` (``pip-compile --generate-hashes``), so every machine installs the same
+            files. Recommended. Default: False.
 
     Raises:
-        ConfigurationError: when ``folder`` is not a folder.
+        ConfigurationError: when ``folder`` is not a folder, or ``require_hashes`` is on and a
+            requirement has no hash.
     """
     path = Path(folder).resolve()
     if not path.is_dir():
         raise ConfigurationError(f"own handler folder {str(folder)!r} is not a folder")
+    unhashed = unhashed_requirements(requirement_lines(path)) if require_hashes else []
+    if unhashed:
+        raise ConfigurationError(
+            f"own handler folder {str(folder)!r}: require_hashes=True, but {REQUIREMENTS} has "
+            f"requirements without --hash: {unhashed!r}; generate the file with "
+            "'pip-compile --generate-hashes' (pip-tools) or 'uv pip compile --generate-hashes'"
+        )
     platform, python = pip_platform(architecture), python_version(runtime)
+    hashes = " --require-hashes" if require_hashes else ""
     image: DockerImage = runtime.bundling_image
     return lambda_.Code.from_asset(
         str(path),
         exclude=list(COPY_IGNORE),
         bundling=BundlingOptions(
             image=image,
-            local=LocalPipBundling(path, platform=platform, python=python),
+            local=LocalPipBundling(
+                path, platform=platform, python=python, require_hashes=require_hashes
+            ),
             # The asset hash ignores the local bundler; the target goes into the environment
             # so that a change of architecture or Python version changes the asset.
-            environment={"PIP_PLATFORM": platform, "PIP_PYTHON_VERSION": python},
+            environment={
+                "PIP_PLATFORM": platform,
+                "PIP_PYTHON_VERSION": python,
+                **({"PIP_REQUIRE_HASHES": "1"} if require_hashes else {}),
+            },
             command=[
                 "bash",
                 "-c",
-                f"if [ -f {REQUIREMENTS} ]; then pip install -r {REQUIREMENTS} -t /asset-output; "
+                f"if [ -f {REQUIREMENTS} ]; then pip install{hashes} -r {REQUIREMENTS} "
+                "-t /asset-output; "
                 "fi && cp -au . /asset-output",
             ],
         ),
@@ -151,6 +238,7 @@ def own_handler_function(
     description: str = "Cognito trigger (own handler)",
     runtime: lambda_.Runtime = defaults.TRIGGER_RUNTIME,
     architecture: lambda_.Architecture = defaults.TRIGGER_ARCHITECTURE,
+    require_hashes: bool = False,
 ) -> TriggerFunction:
     """Your own trigger handler as a ``TriggerFunction``: its own role (grant to ``.role``) and
     log group, and the bundled triggers' memory and timeout (inside Cognito's 5 s). Wire
@@ -165,14 +253,31 @@ def own_handler_function(
         description: Default: "Cognito trigger (own handler)".
         runtime: Default: the bundled triggers' runtime.
         architecture: Default: arm64.
+        require_hashes: See ``own_handler_code``; recommended. Without it, a requirement that
+            does not pin one version with ``==`` leaves the synth warning
+            ``cognito-auth:unpinned-requirements`` (another machine may install another
+            version into the same asset). Default: False.
     """
-    return TriggerFunction(
+    code = own_handler_code(
+        folder, runtime=runtime, architecture=architecture, require_hashes=require_hashes
+    )
+    function = TriggerFunction(
         scope,
         construct_id,
         handler=handler,
         environment=environment or {},
         description=description,
-        code=own_handler_code(folder, runtime=runtime, architecture=architecture),
+        code=code,
         runtime=runtime,
         architecture=architecture,
     )
+    unpinned = unpinned_requirements(requirement_lines(Path(folder).resolve()))
+    if unpinned:
+        Annotations.of(function).add_warning_v2(
+            UNPINNED_WARNING,
+            f"{REQUIREMENTS} of {str(folder)!r} does not pin {unpinned!r} to one version: "
+            "another machine or a later synth may install other versions into an asset with "
+            "the same hash. Pin every line with '==', and better, generate hashes "
+            "(pip-compile --generate-hashes) and pass require_hashes=True.",
+        )
+    return function

@@ -66,14 +66,21 @@ class ResourceServer:
 
 
 def resource_servers_problems(servers: Sequence[ResourceServer], problems: Problems) -> None:
-    """Add every problem of ``servers`` to ``problems``; tokens are not judged."""
+    """Add every problem of ``servers`` to ``problems``; a token as an identifier is refused (it
+    names constructs), tokens as scope names or descriptions are not judged."""
     seen: set[str] = set()
     max_id = defaults.RESOURCE_SERVER_IDENTIFIER_MAX_LENGTH
     max_scope = defaults.SCOPE_NAME_MAX_LENGTH
     for server in servers:
         identifier = server.identifier
         where = f"resource_servers[{identifier!r}]"
-        if not is_token(identifier):
+        if is_token(identifier):
+            problems.add(
+                "resource_servers: an identifier must be a literal string, got a token: the "
+                "resource server's construct ID derives from it, and it prefixes every scope "
+                "that clients and authorizers name"
+            )
+        else:
             if not (1 <= len(identifier) <= max_id and _IDENTIFIER.match(identifier)):
                 problems.add(
                     f"resource_servers: identifier {identifier!r} must be 1 to {max_id} printable "

@@ -9,19 +9,20 @@ at run time is refused before anything is deployed.
 Every function gets its own role and log group: the role holds only the permissions the handler
 needs, as separate inline policies (``attach_inline_policy``) so that no policy that names the
 pool sits on the function's dependency path: ``UserPool -> Function -> DefaultPolicy -> UserPool``
-would be a cycle (FACTS.md, "Dependency cycles").
+would be a cycle, which CloudFormation refuses (see
+https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/troubleshooting.html).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from importlib import resources
 from typing import Any
 
-from aws_cdk import Annotations, Duration, RemovalPolicy
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -31,6 +32,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib.resource_servers import CustomScope
 from constructs_lib.user_pool import SecureUserPool, UserPoolSettings
 from constructs_lib.validation import Problems, is_token
 from lambda_triggers import (
@@ -56,6 +58,8 @@ CUSTOM_SENDERS = (
 INBOUND_FEDERATION = cognito.UserPoolOperation.of("inboundFederation")
 #: The only event version Cognito offers for inbound federation.
 INBOUND_FEDERATION_LAMBDA_VERSION = "V1_0"
+#: Id of the synth warning that domain rules do not cover later email changes.
+EMAIL_CHANGE_WARNING = "cognito-auth:email-domain-rules-at-sign-up-only"
 
 #: The handler folder is the asset as it is: standard library and the runtime's boto3 only.
 #: Bytecode is left out so that the asset hash is the same on every machine.
@@ -81,8 +85,10 @@ class PreTokenGeneration:
         groups_claim: Also copy the groups into this claim (e.g. ``roles``). Default: none.
         claims_in_access_token: V2_0/V3_0: put the claims in the access token too. Default: True.
         suppress_claims: Claims to remove (reserved claims cannot be). Default: none.
-        scopes_to_add: Scopes added to access tokens (V2_0/V3_0). Default: none.
-        scopes_to_suppress: Scopes removed from access tokens (V2_0/V3_0). Default: none.
+        scopes_to_add: Scopes added to access tokens (V2_0/V3_0), as strings or a resource
+            server's ``orders.scope("read")``. Default: none.
+        scopes_to_suppress: Scopes removed from access tokens (V2_0/V3_0), likewise.
+            Default: none.
         cache_ttl: How long a lookup is cached in the function. Default: 60 seconds.
         fail_mode: When the table cannot be read. Default: issue tokens without its claims.
         lambda_version: The event version; V2_0 and V3_0 need ESSENTIALS or PLUS.
@@ -96,8 +102,8 @@ class PreTokenGeneration:
     groups_claim: str | None = None
     claims_in_access_token: bool = True
     suppress_claims: Sequence[str] = ()
-    scopes_to_add: Sequence[str] = ()
-    scopes_to_suppress: Sequence[str] = ()
+    scopes_to_add: Sequence[str | CustomScope] = ()
+    scopes_to_suppress: Sequence[str | CustomScope] = ()
     cache_ttl: Duration = field(default_factory=lambda: defaults.CLAIMS_CACHE_TTL)
     fail_mode: ClaimsFailMode = ClaimsFailMode.ISSUE_WITHOUT_CLAIMS
     lambda_version: cognito.LambdaVersion = defaults.PRE_TOKEN_GENERATION_VERSION
@@ -113,8 +119,9 @@ class PreTokenGeneration:
             env["CLAIMS_TABLE_NAME"] = self.claims_table.table_name
         _set_list(env, "CLAIMS_ATTRIBUTES", self.claims_attributes)
         _set_list(env, "SUPPRESS_CLAIMS", self.suppress_claims)
-        _set_list(env, "SCOPES_TO_ADD", self.scopes_to_add)
-        _set_list(env, "SCOPES_TO_SUPPRESS", self.scopes_to_suppress)
+        # A resource server's CustomScope reads as "identifier/name".
+        _set_list(env, "SCOPES_TO_ADD", [str(s) for s in self.scopes_to_add])
+        _set_list(env, "SCOPES_TO_SUPPRESS", [str(s) for s in self.scopes_to_suppress])
         if self.groups_attribute:
             env["CLAIMS_GROUPS_ATTRIBUTE"] = self.groups_attribute
         if self.groups_claim:
@@ -366,13 +373,32 @@ class Triggers:
 
 
 def trigger_problems(
-    triggers: Triggers, *, feature_plan: cognito.FeaturePlan | None, problems: Problems
+    triggers: Triggers,
+    *,
+    feature_plan: cognito.FeaturePlan | None,
+    problems: Problems,
+    groups: Collection[str] | None = None,
+    identity_providers: Collection[str] | None = None,
 ) -> None:
-    """Add every problem of ``triggers`` to ``problems``; ``feature_plan`` None means unknown."""
+    """Add every problem of ``triggers`` to ``problems``; ``feature_plan`` None means unknown.
+
+    Args:
+        groups: The pool's group names, to check ``PostConfirmation.default_group`` against.
+            Default: unknown (not checked).
+        identity_providers: The pool's identity provider names, to check
+            ``PreSignUp.link_trusted_providers`` against. Default: unknown (not checked).
+    """
     token = triggers.pre_token_generation
     if token is not None:
         _check_env("triggers.pre_token_generation", pre_token.Settings.from_env, token, problems)
         version = token.lambda_version
+        scoped = [f for f in ("scopes_to_add", "scopes_to_suppress") if getattr(token, f)]
+        if version == cognito.LambdaVersion.V1_0 and scoped:
+            problems.add(
+                f"triggers.pre_token_generation {' and '.join(scoped)} need lambda_version "
+                "V2_0 or V3_0: a V1_0 event customizes only the ID token, which has no scopes; "
+                "drop them or choose LambdaVersion.V2_0"
+            )
         if version != cognito.LambdaVersion.V1_0 and feature_plan == cognito.FeaturePlan.LITE:
             problems.add(
                 f"triggers.pre_token_generation lambda_version={version.name} needs "
@@ -387,7 +413,28 @@ def trigger_problems(
     sign_up = triggers.pre_sign_up
     if sign_up is not None:
         _pre_sign_up_problems(sign_up, problems)
+        if identity_providers is not None:
+            known = {name.lower() for name in identity_providers}
+            unknown = [
+                name
+                for name in sign_up.link_trusted_providers
+                if not is_token(name) and name.lower() not in known
+            ]
+            if unknown:
+                problems.add(
+                    f"triggers.pre_sign_up link_trusted_providers names {unknown!r}, which are "
+                    f"not among identity_providers ({', '.join(sorted(identity_providers))}"
+                    "); use the providers' names as Cognito knows them (GoogleLogin is "
+                    "'Google', AppleLogin 'SignInWithApple')"
+                )
     confirmation = triggers.post_confirmation
+    group = confirmation.default_group if confirmation is not None else None
+    if group and groups is not None and not is_token(group) and group not in groups:
+        problems.add(
+            f"triggers.post_confirmation default_group {group!r} is not a group of the pool "
+            f"(groups: {', '.join(map(repr, sorted(groups))) or 'none'}); add "
+            f"Group(name={group!r}) to user_pool.groups"
+        )
     if confirmation is not None:
         _check_env(
             "triggers.post_confirmation",
@@ -512,7 +559,36 @@ def _check_env(
     try:
         parse(env)
     except _runtime.ConfigurationError as error:
-        problems.add(f"{where}: {error}")
+        # The parser speaks of the handler's environment; the user typed the argument names.
+        message = _ENV_VARIABLE.sub(lambda m: _ARGUMENT_OF.get(m[0], m[0]), str(error))
+        problems.add(f"{where}: {message}")
+
+
+#: The settings field behind each handler environment variable, for error messages.
+_ARGUMENT_OF = {
+    "CLAIMS_PARTITION_KEY": "partition_key",
+    "CLAIMS_IN_ACCESS_TOKEN": "claims_in_access_token",
+    "CLAIMS_CACHE_TTL_SECONDS": "cache_ttl",
+    "CLAIMS_FAIL_MODE": "fail_mode",
+    "CLAIMS_TABLE_NAME": "claims_table",
+    "CLAIMS_ATTRIBUTES": "claims_attributes",
+    "SUPPRESS_CLAIMS": "suppress_claims",
+    "SCOPES_TO_ADD": "scopes_to_add",
+    "SCOPES_TO_SUPPRESS": "scopes_to_suppress",
+    "CLAIMS_GROUPS_ATTRIBUTE": "groups_attribute",
+    "GROUPS_CLAIM": "groups_claim",
+    "LINK_FEDERATED_TO_EXISTING_USER": "link_federated_to_existing_user",
+    "ALLOWED_EMAIL_DOMAINS": "allowed_email_domains",
+    "DENIED_EMAIL_DOMAINS": "denied_email_domains",
+    "AUTO_CONFIRM_EMAIL_DOMAINS": "auto_confirm_email_domains",
+    "LINK_TRUSTED_PROVIDERS": "link_trusted_providers",
+    pre_sign_up.UNVERIFIED_OK_VARIABLE: "link_providers_trusted_without_email_verified",
+    "PROFILE_PARTITION_KEY": "profile_partition_key",
+    "DEFAULT_GROUP": "default_group",
+    "PROFILE_TABLE_NAME": "profile_table",
+    "PROFILE_ATTRIBUTES": "profile_attributes",
+}
+_ENV_VARIABLE = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
 
 
 def _check_messages(messages: CustomMessages, problems: Problems) -> None:
@@ -739,6 +815,29 @@ class UserPoolTriggers(Construct):
                 [pool_arn],
             )
         self._wire(pool, cognito.UserPoolOperation.PRE_SIGN_UP, trigger.function)
+        self._warn_about_email_changes(pool, settings, trigger)
+
+    @staticmethod
+    def _warn_about_email_changes(
+        pool: cognito.UserPool, settings: PreSignUp, trigger: TriggerFunction
+    ) -> None:
+        """Domain rules judge the email when a user is created; a mutable ``email`` can change
+        to any domain afterwards (UpdateUserAttributes, through any client that may write it)."""
+        if not (settings.allowed_email_domains or settings.denied_email_domains):
+            return
+        email = None
+        if isinstance(pool, SecureUserPool):
+            email = pool.settings.effective_standard_attributes.email
+        if email is not None and email.mutable is False:
+            return
+        Annotations.of(trigger).add_warning_v2(
+            EMAIL_CHANGE_WARNING,
+            "triggers.pre_sign_up email domain rules apply when a user is created; a signed-in "
+            "user can later change email to any domain (UpdateUserAttributes). To keep the "
+            "rules, make email immutable before the first deploy (standard_attributes="
+            "{'email': StandardAttribute(required=True, mutable=False)}), or check the domain "
+            "again in a pre authentication trigger of your own.",
+        )
 
     def _post_confirmation(
         self, pool: cognito.UserPool, pool_arn: str, settings: PostConfirmation
@@ -850,7 +949,31 @@ def with_custom_sender_key(
         enable_key_rotation=True,
         removal_policy=RemovalPolicy.RETAIN,
     )
+    key.add_to_resource_policy(custom_sender_key_statement(Stack.of(scope)))
     return replace(settings, custom_sender_kms_key=key)
+
+
+def custom_sender_key_statement(stack: Stack) -> iam.PolicyStatement:
+    """What Cognito needs on a custom sender key: ``kms:Encrypt`` for the codes it hands to the
+    sender triggers, for user pools of this account and Region only (``aws:SourceAccount``,
+    ``aws:SourceArn``), as the Cognito developer guide's key policy for custom senders gives it:
+    https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-lambda-custom-sender-triggers.html
+    The pool's own ARN cannot be named: the pool refers to the key, so the key's policy naming
+    the pool would be a dependency cycle."""
+    return iam.PolicyStatement(
+        sid="AllowCognitoUserPoolsOfThisAccountToEncrypt",
+        principals=[iam.ServicePrincipal("cognito-idp.amazonaws.com")],
+        actions=["kms:Encrypt"],
+        resources=["*"],
+        conditions={
+            "StringEquals": {"aws:SourceAccount": stack.account},
+            "ArnLike": {
+                "aws:SourceArn": stack.format_arn(
+                    service="cognito-idp", resource="userpool", resource_name="*"
+                )
+            },
+        },
+    )
 
 
 class ClaimsTable(dynamodb.TableV2):

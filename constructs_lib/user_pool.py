@@ -321,12 +321,54 @@ class UserPoolSettings:
 
 def user_pool_problems(settings: UserPoolSettings, problems: Problems) -> None:
     """Add every problem of ``settings`` to ``problems``; values that are tokens are not judged."""
+    _check_sign_in_aliases(settings.sign_in_aliases, problems)
     _check_password_policy(settings, problems)
     _check_mfa(settings, problems)
     _check_plan_features(settings, problems)
     _check_attributes(settings, problems)
     _check_messages(settings, problems)
     _check_groups(settings.groups or (), problems)
+    if settings.email is not None:
+        _check_ses_email(settings.email, problems)
+
+
+def _check_sign_in_aliases(aliases: cognito.SignInAliases | None, problems: Problems) -> None:
+    if aliases is None:
+        return
+    given = [
+        name
+        for name in ("username", "email", "phone", "preferred_username")
+        if getattr(aliases, name)
+    ]
+    if not given:
+        problems.add(
+            "sign_in_aliases turns every alias off, got SignInAliases() with none set; enable at "
+            "least one of username, email, phone (e.g. SignInAliases(email=True)), or leave "
+            "sign_in_aliases out for email sign-in"
+        )
+    elif aliases.preferred_username and not aliases.username:
+        problems.add(
+            f"sign_in_aliases: preferred_username=True needs username=True (a preferred user "
+            f"name is an alias of the user name), got {', '.join(given)}; add username=True or "
+            "drop preferred_username"
+        )
+
+
+# An address as SES takes it: a local part, '@', a domain with a dot; no spaces or brackets.
+_ADDRESS_CHARS = r"[^@\s<>()\[\],;:\"]"
+_EMAIL_ADDRESS = re.compile(rf"^{_ADDRESS_CHARS}+@{_ADDRESS_CHARS}+\.[^@\s<>()\[\],;:\".]+$")
+
+
+def _check_ses_email(email: SesEmail, problems: Problems) -> None:
+    for field in ("from_email", "reply_to"):
+        value = getattr(email, field)
+        if value is None or is_token(value):
+            continue
+        problems.check(
+            isinstance(value, str) and bool(_EMAIL_ADDRESS.match(value)),
+            f"email.{field} must be one email address such as 'no-reply@example.com' (the "
+            f"display name goes in from_name), got {value!r}",
+        )
 
 
 def _check_password_policy(settings: UserPoolSettings, problems: Problems) -> None:
@@ -335,7 +377,12 @@ def _check_password_policy(settings: UserPoolSettings, problems: Problems) -> No
         return
     low, high = defaults.PASSWORD_MIN_LENGTH_RANGE
     length = policy.min_length
-    if length is not None and not is_token(length):
+    if length is not None and is_token(length):
+        problems.add(
+            "password_policy.min_length must be a literal number, got a token: aws-cdk-lib's "
+            "UserPool checks the length while the app is built and refuses unresolved values"
+        )
+    elif length is not None:
         problems.check(
             low <= length <= high and float(length).is_integer(),
             f"password_policy.min_length must be a whole number from {low} to {high} "
@@ -535,6 +582,11 @@ def _check_groups(groups: Sequence[Group], problems: Problems) -> None:
     for group in groups:
         name = group.name
         if is_token(name):
+            problems.add(
+                "groups: a group name must be a literal string, got a token: the group's "
+                "construct ID derives from its name, and identity_pool.group_roles and "
+                "PostConfirmation.default_group refer to groups by name"
+            )
             continue
         if not (1 <= len(name) <= defaults.GROUP_NAME_MAX_LENGTH) or any(
             ch.isspace() or not ch.isprintable() for ch in name

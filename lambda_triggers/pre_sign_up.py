@@ -7,14 +7,23 @@
 * ``PreSignUp_AdminCreateUser``: an administrator creates the user. Domain rules apply.
 * ``PreSignUp_ExternalProvider``: first sign-in through a social, SAML or OIDC provider. Domain
   rules apply and, if enabled, the new identity is linked to an existing native user.
-* Any other source: the event is returned unchanged.
+* Any other or a missing source (a source Cognito adds later): the domain rules still apply, and
+  nothing else is done; the source is logged as a warning.
 
-Domain rules. Domains compare case-insensitively after the last ``@`` of the email, trailing dot
-removed. An entry ``example.com`` matches exactly ``example.com`` (not ``sub.example.com``); an
-entry starting with a dot, ``.example.com``, matches every subdomain (``a.example.com``,
-``b.a.example.com``) but not ``example.com`` itself; list both for both. Internationalized domains
-compare as written (no IDNA normalization). The deny list wins over the allow list; when the
-allow list is set, a sign-up without an email is refused.
+Domain rules. The domain is what follows the last ``@`` of the email, normalised before it is
+compared, and every rule is normalised the same way: Unicode NFKC (full-width letters and
+dots become ``example.com``), the ideographic full stops ``。`` and ``｡`` read as dots, lower case,
+one trailing dot removed, then IDNA (``bücher.example`` is compared as ``xn--bcher-kva.example``,
+so both spellings meet the same rule). An email whose domain does not survive this (empty labels,
+a label over 63 characters) is refused whenever any rule is set. An entry ``example.com`` matches
+exactly ``example.com`` (not ``sub.example.com``); an entry starting with a dot or ``*.``,
+``.example.com`` or ``*.example.com``, matches every subdomain (``a.example.com``,
+``b.a.example.com``) but not ``example.com`` itself; list both for both. The deny list wins over
+the allow list; when the allow list is set, a sign-up without an email is refused.
+
+Domain rules run when a user is created, not when an email changes later: see the README
+("Bundled Lambda trigger handlers") for how to keep users from changing ``email`` to a refused
+domain afterwards.
 
 Verification. This trigger never sets ``autoVerifyEmail`` or ``autoVerifyPhone``: it cannot know
 that the person signing up owns the address. Auto-confirmation only skips the confirmation code;
@@ -151,11 +160,12 @@ class Settings(_runtime.Record):
         """
 
         def domains(name: str) -> tuple[str, ...]:
-            values = tuple(d.lower().rstrip(".") for d in _runtime.env_list(env, name))
-            bad = [d for d in values if "@" in d or " " in d or d in ("", ".")]
+            raw = _runtime.env_list(env, name)
+            values = tuple(normalize_rule(d) for d in raw)
+            bad = [d for d, v in zip(raw, values, strict=True) if v is None]
             if bad:
                 raise _runtime.ConfigurationError(f"{name} has invalid domains: {bad!r}")
-            return values
+            return tuple(v for v in values if v is not None)
 
         trusted = _runtime.env_list(env, "LINK_TRUSTED_PROVIDERS")
         unverified_ok = tuple(p.lower() for p in _runtime.env_list(env, UNVERIFIED_OK_VARIABLE))
@@ -196,12 +206,48 @@ def settings() -> Settings:
 # --- pure functions -------------------------------------------------------------------------
 
 
+#: What ``email_domain`` returns for a domain that cannot be normalised: it matches no rule,
+#: and ``check_domain`` refuses it whenever a rule is set.
+INVALID_DOMAIN = "\x00invalid"
+
+
+def normalize_domain(domain: str) -> str | None:
+    """``domain`` as rules compare it: NFKC, ideographic dots as dots, lower case, one trailing
+    dot removed, IDNA (punycode); ``None`` when it is not a usable domain name."""
+    import unicodedata  # only when a rule or an email is read, not at import time
+
+    text = unicodedata.normalize("NFKC", domain).strip()
+    text = text.replace("\u3002", ".").replace("\uff61", ".").lower()
+    if text.endswith("."):
+        text = text[:-1]
+    if not text or "@" in text or any(c.isspace() for c in text):
+        return None
+    try:
+        ascii_form = text.encode("idna").decode("ascii")
+    except UnicodeError:  # an empty label, a label over 63 characters, a prohibited character
+        return None
+    return ascii_form.lower()
+
+
+def normalize_rule(rule: str) -> str | None:
+    """A domain rule as compared: ``.name`` / ``*.name`` (subdomains) or ``name``, normalised."""
+    text = rule.strip()
+    subdomains = text.startswith(("*.", "."))
+    name = normalize_domain(text[2:] if text.startswith("*.") else text.lstrip("."))
+    if name is None:
+        return None
+    return f".{name}" if subdomains else name
+
+
 def email_domain(email: str | None) -> str | None:
-    """Return the lower-cased domain of ``email`` (after the last ``@``), or ``None``."""
+    """Return the normalised domain of ``email`` (after the last ``@``), ``None`` without one,
+    or ``INVALID_DOMAIN`` when it cannot be normalised."""
     if not email or "@" not in email:
         return None
-    domain = email.rsplit("@", 1)[1].strip().lower().rstrip(".")
-    return domain or None
+    raw = email.rsplit("@", 1)[1]
+    if not raw.strip():
+        return None
+    return normalize_domain(raw) or INVALID_DOMAIN
 
 
 def domain_matches(domain: str, rules: Iterable[str]) -> bool:
@@ -227,6 +273,8 @@ def check_domain(email: str | None, config: Settings) -> None:
         if config.allowed_domains:
             raise _runtime.UserFacingError(EMAIL_REQUIRED_MESSAGE)
         return
+    if domain == INVALID_DOMAIN and (config.allowed_domains or config.denied_domains):
+        raise _runtime.UserFacingError(DOMAIN_MESSAGE)
     if domain_matches(domain, config.denied_domains):
         raise _runtime.UserFacingError(DOMAIN_MESSAGE)
     if config.allowed_domains and not domain_matches(domain, config.allowed_domains):
@@ -365,8 +413,8 @@ def handler(event: Event, context: object) -> Event:
     """Lambda entry point: apply the domain rules, auto-confirmation and account linking."""
     source = event.get("triggerSource")
     if source not in SOURCES:
-        _runtime.log("warning", "unhandled trigger source", trigger_source=source)
-        return event
+        # A new or missing source must not skip the rules: they apply, nothing else does.
+        _runtime.log("warning", "unknown trigger source, domain rules only", trigger_source=source)
     try:
         config = settings()
         attributes = (event.get("request") or {}).get("userAttributes") or {}

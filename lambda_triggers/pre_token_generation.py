@@ -211,7 +211,10 @@ class Settings(_runtime.Record):
         suppress = _runtime.env_list(env, "SUPPRESS_CLAIMS")
         reserved = sorted(set(suppress) & RESERVED_CLAIMS)
         if reserved:
-            problems.append(f"SUPPRESS_CLAIMS may not name reserved claims, got {reserved!r}")
+            problems.append(
+                f"SUPPRESS_CLAIMS may not name reserved claims, got {reserved!r} "
+                f"(reserved: {', '.join(sorted(RESERVED_CLAIMS))})"
+            )
         max_entries = attempt(
             lambda: _runtime.env_number(env, "CLAIMS_CACHE_MAX_ENTRIES", 1024, minimum=1), 1024
         )

@@ -191,3 +191,8 @@ def test_operations_defaults() -> None:
     )
     assert defaults.WAF_RATE_LIMIT_RANGE == (10, 2_000_000_000)
     assert defaults.WAF_EVALUATION_WINDOWS_SECONDS == (60, 120, 300, 600)
+
+
+def test_default_client_defaults() -> None:
+    assert defaults.DEFAULT_CLIENT_NAME == "web"
+    assert defaults.DEFAULT_CLIENT_O_AUTH is False

@@ -38,7 +38,7 @@ def test_summary_of_the_example_app(tmp_path: Path) -> None:
     assert "hosted UI domain: Cognito prefix set at deploy (managed login)" in text
     assert "identity providers: none" in text
     assert "identity pool: guest access off" in text
-    assert "outputs: AuthorizeUrl, ClientIdweb, HostedUiBaseUrl, IdentityPoolId, " in text
+    assert "outputs: AuthorizeUrl, ClientIdWeb, HostedUiBaseUrl, IdentityPoolId, " in text
     assert "no unacknowledged findings" in text
     # A summary, not the template.
     assert len(text.splitlines()) < 25

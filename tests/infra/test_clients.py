@@ -143,7 +143,7 @@ def test_server_client_secret_reaches_secrets_manager_only(stack: Stack) -> None
     ]
     assert len(users) == 1 and as_json["Resources"][users[0]]["Type"] == SECRET
     assert 'ClientSecret"' not in json.dumps(as_json.get("Outputs", {}))
-    assert "ClientSecretArnbackend" in auth_outputs
+    assert "ClientSecretArnBackend" in auth_outputs
     assert set(auth.client_secrets) == {"backend"}
 
 
@@ -352,7 +352,16 @@ def test_clients_may_write_what_the_providers_they_offer_map(stack: Stack) -> No
             ),
         ],
         clients=[
-            WebClient(name="web", callback_urls=[CALLBACK]),
+            # Federated only: a client that also signs native users in may not take these
+            # (tests/infra/test_hardening_security.py).
+            WebClient(
+                name="web",
+                callback_urls=[CALLBACK],
+                supported_identity_providers=[
+                    cognito.UserPoolClientIdentityProvider.GOOGLE,
+                    cognito.UserPoolClientIdentityProvider.custom("Corp"),
+                ],
+            ),
             WebClient(
                 name="google-only",
                 callback_urls=[CALLBACK],
@@ -380,9 +389,11 @@ def test_writable_attributes_say_why() -> None:
         metadata_url="https://idp.example.com/metadata",
         attribute_mapping={"custom:tenant_id": "tenant"},
     )
-    writable = writable_attributes(WebClient(name="web", o_auth=False), [saml])
+    writable = writable_attributes(WebClient(name="web", callback_urls=[CALLBACK]), [saml])
     assert writable["custom:tenant_id"] == "identity provider 'Corp' maps it"
     assert writable["email"] == "the default write attributes"
+    # Without OAuth, no federated sign-in goes through the client: nothing mapped is added.
+    assert "custom:tenant_id" not in writable_attributes(WebClient(name="w", o_auth=False), [saml])
     explicit = WebClient(
         name="web",
         o_auth=False,

@@ -207,6 +207,7 @@ def test_consumer_config_lists_what_frontends_and_backends_need(stack: Stack) ->
     assert config == {
         "Region": "eu-west-1",
         "UserPoolId": {"Ref": "AuthUserPool8115E87F"},
+        "UserPoolArn": {"Fn::GetAtt": ["AuthUserPool8115E87F", "Arn"]},
         "IssuerUrl": {
             "Fn::Join": ["", ["https://", {"Fn::GetAtt": ["AuthUserPool8115E87F", "ProviderName"]}]]
         },
@@ -220,16 +221,16 @@ def test_consumer_config_lists_what_frontends_and_backends_need(stack: Stack) ->
                 ],
             ]
         },
-        "ClientIdweb": config["ClientIdweb"],
-        "Scopesweb": "openid email profile",
-        "ClientIdnooauthapp": config["ClientIdnooauthapp"],
+        "ClientIdWeb": config["ClientIdWeb"],
+        "ScopesWeb": "openid email profile",
+        "ClientIdNoOauthApp": config["ClientIdNoOauthApp"],
         "HostedUiBaseUrl": {"Fn::Join": ["", base]},
         "AuthorizeUrl": {"Fn::Join": ["", [*base[:2], base[2] + "/oauth2/authorize"]]},
         "TokenUrl": {"Fn::Join": ["", [*base[:2], base[2] + "/oauth2/token"]]},
         "LogoutUrl": {"Fn::Join": ["", [*base[:2], base[2] + "/logout"]]},
         "UserInfoUrl": {"Fn::Join": ["", [*base[:2], base[2] + "/oauth2/userInfo"]]},
     }
-    assert config["ClientIdweb"]["Ref"].startswith("AuthClientsweb")
+    assert config["ClientIdWeb"]["Ref"].startswith("AuthClientsweb")
 
 
 def test_consumer_parameters_publish_the_config_to_ssm(stack: Stack) -> None:
@@ -239,9 +240,10 @@ def test_consumer_parameters_publish_the_config_to_ssm(stack: Stack) -> None:
     assert set(parameters.parameters) == {
         "Region",
         "UserPoolId",
+        "UserPoolArn",
         "IssuerUrl",
         "JwksUrl",
-        "ClientIdweb",
+        "ClientIdWeb",
     }
     Template.from_stack(stack).has_resource_properties(
         "AWS::SSM::Parameter",

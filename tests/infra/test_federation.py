@@ -324,7 +324,25 @@ def _auth_with_providers(stack: Stack, **kwargs: object) -> Template:
 
 
 def test_every_client_offers_and_depends_on_the_providers_it_offers(stack: Stack) -> None:
-    template = _auth_with_providers(stack)
+    from constructs_lib.clients import WebClient, client_attributes
+
+    # Native sign-in next to Google's email_verified needs the explicit write_attributes opt-in
+    # (tests/infra/test_hardening_security.py).
+    template = _auth_with_providers(
+        stack,
+        clients=[
+            WebClient(
+                name="web",
+                callback_urls=["https://app.example.com/cb"],
+                write_attributes=client_attributes(["email", "email_verified", "name"]),
+            ),
+            WebClient(
+                name="google-only",
+                callback_urls=["https://app.example.com/cb"],
+                supported_identity_providers=[cognito.UserPoolClientIdentityProvider.GOOGLE],
+            ),
+        ],
+    )
     providers = template.find_resources(IDP)
     google = next(k for k in providers if "ProviderGoogle" in k)
     saml = next(k for k in providers if "ProviderCorporateSSO" in k)

@@ -490,7 +490,7 @@ def test_fails_when_files_are_keyed_on_an_unmapped_principal_tag(stack: Stack) -
     refuse(
         stack,
         r"principal tag 'sub'.*maps it to None",
-        identity_pool=IdentityPoolSettings(),
+        identity_pool=IdentityPoolSettings(principal_tags={"tenant": "custom:tenant_id"}),
         user_files=UserFilesSettings(owner=FileOwner.user_pool_sub()),
     )
 
@@ -777,11 +777,8 @@ def test_does_not_fail_when_custom_claims_are_not_writable_by_users(stack: Stack
         domain=HostedUiDomain.cognito_prefix("example-app"),
         clients=[
             WebClient(name="web", o_auth=False),
-            MachineClient(
-                name="machine",
-                scopes=[ORDERS.scope("read")],
-                write_attributes=client_attributes(["custom:tenant_id"]),
-            ),
+            # write_attributes on a MachineClient are refused (test_hardening_clients.py)
+            MachineClient(name="machine", scopes=[ORDERS.scope("read")]),
         ],
         identity_pool=IdentityPoolSettings(
             principal_tags={"sub": "sub", "client": "aud", "tenant": "custom:tenant_id"},

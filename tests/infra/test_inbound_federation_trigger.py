@@ -181,7 +181,16 @@ def test_groups_that_no_provider_maps_leave_a_warning(stack: Stack) -> None:
             ),
             SamlLogin(provider_name="Unmapped", metadata_file=metadata),
         ],
-        clients=[WebClient(name="web", callback_urls=["https://app.example.com/callback"])],
+        clients=[
+            WebClient(
+                name="web",
+                callback_urls=["https://app.example.com/callback"],
+                supported_identity_providers=[
+                    cognito.UserPoolClientIdentityProvider.custom("Mapped"),
+                    cognito.UserPoolClientIdentityProvider.custom("Unmapped"),
+                ],
+            )
+        ],
         domain=HostedUiDomain.cognito_prefix("example-app"),
     )
     warnings = Annotations.from_stack(stack).find_warning(

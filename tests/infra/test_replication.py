@@ -21,6 +21,7 @@ from cfnlint.api import ManualArgs, lint
 from constructs_lib import (
     CognitoAuth,
     ConfigurationError,
+    Group,
     HostedUiDomain,
     IdentityPoolSettings,
     SesEmail,
@@ -60,6 +61,9 @@ def build(
                 default_group="users", profile_table=ClaimsTable(stack, "Profiles")
             ),
         )
+    if triggers:
+        # post_confirmation's default group must be one of the pool's groups.
+        auth.setdefault("user_pool", UserPoolSettings(groups=[Group(name="users")]))
     construct = CognitoAuth(
         stack,
         "Auth",

@@ -257,7 +257,7 @@ def test_the_asset_is_the_handler_folder() -> None:
         (
             Triggers(pre_token_generation=PreTokenGeneration(suppress_claims=["sub"])),
             {},
-            "triggers.pre_token_generation: SUPPRESS_CLAIMS may not name reserved claims",
+            "triggers.pre_token_generation: suppress_claims may not name reserved claims",
         ),
         (
             Triggers(pre_token_generation=PreTokenGeneration(cache_ttl=Duration.hours(2))),
@@ -307,7 +307,7 @@ def test_the_asset_is_the_handler_folder() -> None:
         (
             Triggers(pre_sign_up=PreSignUp(allowed_email_domains=["user@example.com"])),
             {},
-            "triggers.pre_sign_up: ALLOWED_EMAIL_DOMAINS has invalid domains: ['user@example.com']",
+            "triggers.pre_sign_up: allowed_email_domains has invalid domains: ['user@example.com']",
         ),
         (
             Triggers(

@@ -261,9 +261,10 @@ def test_fails_when_a_group_name_is_used_twice(stack: Stack) -> None:
     )
 
 
-def test_does_not_fail_when_a_group_name_is_a_token(stack: Stack) -> None:
-    name = CfnParameter(stack, "GroupName").value_as_string
-    accept(stack, groups=[Group(name=name)])
+def test_does_not_fail_when_a_group_precedence_is_a_token(stack: Stack) -> None:
+    # A token group name is refused (tests/infra/test_hardening_input.py): it names constructs.
+    precedence = CfnParameter(stack, "Precedence", type="Number").value_as_number
+    accept(stack, groups=[Group(name="admins", precedence=precedence)])  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -242,7 +242,8 @@ def identity_pool_files_stack(app: App) -> Stack:
             group_roles=["admins", "editors"],
             role_mapping=RoleMapping.from_token(ambiguous=AmbiguousRoles.DENY),
             principal_tags={"sub": "sub", "client": "aud", "tenant": "custom:tenant_id"},
-            developer_provider_name="login.example.app",
+            # No developer_provider_name: with files keyed on the user pool sub it is refused
+            # (a developer backend sets its own PrincipalTags).
             google=identitypool.IdentityPoolGoogleLoginProvider(
                 client_id="1234567890-example.apps.googleusercontent.com"
             ),
@@ -307,7 +308,25 @@ def federation_stack(app: App) -> Stack:
             ),
         ],
         clients=[
-            WebClient(name="web", callback_urls=["https://app.example.com/callback"]),
+            # Native and federated sign-in on separate clients: a client offering both would
+            # let native users write what the providers map (email_verified, custom:tenant_id).
+            WebClient(
+                name="web",
+                callback_urls=["https://app.example.com/callback"],
+                supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
+            ),
+            WebClient(
+                name="federated",
+                callback_urls=["https://app.example.com/callback"],
+                supported_identity_providers=[
+                    cognito.UserPoolClientIdentityProvider.GOOGLE,
+                    cognito.UserPoolClientIdentityProvider.FACEBOOK,
+                    cognito.UserPoolClientIdentityProvider.APPLE,
+                    cognito.UserPoolClientIdentityProvider.AMAZON,
+                    cognito.UserPoolClientIdentityProvider.custom("CorporateSSO"),
+                    cognito.UserPoolClientIdentityProvider.custom("Partner"),
+                ],
+            ),
             WebClient(
                 name="google-only",
                 callback_urls=["https://app.example.com/callback"],
@@ -445,6 +464,7 @@ def newer_cognito_stack(app: App) -> Stack:
     federation trigger together, behind a SAML provider whose groups reach a custom attribute."""
     stack = Stack(app, "NewerCognito", env=TEST_ENV)
     logo = ROOT / "branding" / "logo.png"
+    native = cognito.UserPoolClientIdentityProvider.COGNITO
     CognitoAuth(
         stack,
         "Auth",
@@ -465,16 +485,32 @@ def newer_cognito_stack(app: App) -> Stack:
                 attribute_mapping={"custom:groups": "groups"},
             )
         ],
+        # Native and federated sign-in on separate clients: the provider maps custom:groups,
+        # which no native user may write. The federated-only client cannot rotate (its one
+        # flow is ALLOW_REFRESH_TOKEN_AUTH).
         clients=[
-            WebClient(name="web", callback_urls=["https://app.example.com/callback"]),
+            WebClient(
+                name="web",
+                callback_urls=["https://app.example.com/callback"],
+                supported_identity_providers=[native],
+            ),
             WebClient(
                 name="partner",
                 callback_urls=["https://partner.example.com/callback"],
+                supported_identity_providers=[native],
                 refresh_token_rotation_grace_period=Duration.seconds(0),
+            ),
+            WebClient(
+                name="corporate",
+                callback_urls=["https://app.example.com/sso/callback"],
+                supported_identity_providers=[
+                    cognito.UserPoolClientIdentityProvider.custom("CorporateSSO")
+                ],
             ),
             ServerClient(
                 name="backend",
                 callback_urls=["https://app.example.com/api/auth/callback"],
+                supported_identity_providers=[native],
                 refresh_token_rotation=True,
                 refresh_token_rotation_grace_period=Duration.seconds(30),
             ),
