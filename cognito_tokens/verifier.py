@@ -149,6 +149,27 @@ def _json(data: bytes) -> object:
     return value
 
 
+def _payload_claims(payload: bytes, error: ValueError | None) -> dict[str, Any]:
+    """The claims of a signed payload, or the ``MalformedTokenError`` that says why not.
+
+    ``error`` is the payload's base64 failure, if any: reported only now that the signature
+    over the payload's text has held.
+    """
+    try:
+        if error is not None:
+            raise error
+        parsed = _json(payload)
+    except ValueError as exc:
+        raise MalformedTokenError(
+            "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
+        ) from exc
+    if type(parsed) is not dict:
+        raise MalformedTokenError(
+            "payload: not a JSON object", actual=type(parsed).__name__, expected="object"
+        )
+    return parsed
+
+
 _MAX_DATE = 2**53
 """Largest NumericDate magnitude accepted (about 285 million years): beyond it ``exp + leeway``
 cannot be computed as a float (``10**400`` would raise ``OverflowError``)."""
@@ -459,10 +480,11 @@ class CognitoJwtVerifier:
                 expected=f"str of <= {MAX_TOKEN_LENGTH} characters",
             )
         # Three segments without building them as a list: the header and the signature are
-        # sliced out, the payload is decoded straight from its slice.
+        # sliced out, the payload is decoded straight from its slice. (No dot at all leaves
+        # both positions at -1.)
         first = token.find(".")
         second = token.find(".", first + 1)
-        if first < 0 or second < 0 or token.find(".", second + 1) >= 0:
+        if second < 0 or token.find(".", second + 1) >= 0:
             count = token.count(".") + 1
             raise MalformedTokenError(
                 f"token: expected 3 dot-separated parts, got {count}", actual=count, expected=3
@@ -470,8 +492,22 @@ class CognitoJwtVerifier:
         header_segment = token[:first]
         kid = self._header_kids.get(header_segment) or self._read_header(header_segment)
         key = self.cache.get_key(self.jwks_uri, kid)
+        # The signature in its one canonical base64url spelling (as _b64decode_strict, inline:
+        # this runs on every call), and the SHA-256 of the signed text.
+        signature_segment = token[second + 1 :]
+        n = len(signature_segment) & 3
         try:
-            signature = _b64decode_strict(token[second + 1 :])
+            if (
+                n == 1
+                or "+" in signature_segment
+                or "/" in signature_segment
+                or "=" in signature_segment
+                or (n and signature_segment[-1] not in _LAST[n])
+            ):
+                raise ValueError("not canonical base64url")
+            signature = a2b_base64(
+                signature_segment.replace("-", "+").replace("_", "/") + _PADS[n], strict_mode=True
+            )
             digest = _sha256(token[:second].encode("ascii")).digest()
         except ValueError as exc:
             raise MalformedTokenError(
@@ -488,14 +524,16 @@ class CognitoJwtVerifier:
         # calls copy cheaply.
         payloads = self._payloads
         cached = payloads.get(digest)
-        # Otherwise the payload's base64 is decoded now, next to the signature's (markedly
-        # cheaper than after the RSA operation), but a failure is only reported once the
-        # signature holds, exactly as if it were decoded afterwards. Its JSON is parsed only
-        # after the check.
+        # Otherwise the payload's base64 is decoded now (as _b64decode, inline), next to the
+        # signature's (markedly cheaper than after the RSA operation), but a failure is only
+        # reported once the signature holds, exactly as if it were decoded afterwards. Its
+        # JSON is parsed only after the check.
         payload_error: ValueError | None = None
         if cached is None:
             try:
-                payload = _b64decode(token[first + 1 : second])
+                payload = a2b_base64(
+                    token[first + 1 : second].replace("-", "+").replace("_", "/") + "=="
+                )
             except ValueError as exc:
                 payload, payload_error = b"", exc
         elif type(cached) is bytes:
@@ -517,19 +555,16 @@ class CognitoJwtVerifier:
             claims = cached.fresh()
         else:
             # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
+            # The usual payload, a UTF-8 JSON object with nothing around it, goes straight to
+            # the scanner; anything else is parsed again by _payload_claims for its error.
             try:
-                if payload_error is not None:
-                    raise payload_error
-                parsed = _json(payload)
-            except ValueError as exc:
-                raise MalformedTokenError(
-                    "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
-                ) from exc
-            if type(parsed) is not dict:
-                raise MalformedTokenError(
-                    "payload: not a JSON object", actual=type(parsed).__name__, expected="object"
-                )
-            claims = parsed
+                text = payload.decode()
+                parsed, end = _SCAN(text, 0)
+                if end != len(text) or type(parsed) is not dict or payload_error is not None:
+                    parsed = None
+            except Exception:  # any failure: _payload_claims parses again and names it
+                parsed = None
+            claims = parsed if parsed is not None else _payload_claims(payload, payload_error)
             if cached is None:
                 if len(payloads) >= _PAYLOAD_CACHE_SIZE:
                     payloads.clear()  # bounded, like the header cache
