@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from token_factory import CLIENT_ID, KID, NOW, POOL_ID, b64json, b64url, claims_for
 
-from cognito_tokens import CognitoJwtVerifier, InvalidSignatureError
+from cognito_tokens import CognitoJwtVerifier, InvalidSignatureError, MalformedTokenError
 
 SHA256_PREFIX = bytes.fromhex("3031300d060960864801650304020105000420")
 # The same DigestInfo without the NULL parameters, an encoding some verifiers once accepted.
@@ -138,3 +138,29 @@ def test_fails_when_the_signature_is_not_exactly_as_long_as_the_modulus(
     for spelling in (signature[1:], b"\x00" + signature):
         with pytest.raises(InvalidSignatureError):
             verifier.verify(token_with(signing_input, spelling))
+
+
+SPELLINGS: dict[str, Callable[[str], str]] = {
+    "padded with '='": lambda s: s + "==",
+    "'+' of standard base64": lambda s: "+" + s[1:],
+    "'/' of standard base64": lambda s: "/" + s[1:],
+    "a length of 4k + 1": lambda s: s + "AAA",
+    "unused bits set in the last character": lambda s: s[:-1] + chr(ord(s[-1]) + 1),
+    "white space inside": lambda s: s[:100] + " " + s[100:],
+    "a non-ASCII character": lambda s: s[:-1] + "\u00e9",
+}
+
+
+@pytest.mark.parametrize("spell", list(SPELLINGS.values()), ids=list(SPELLINGS))
+def test_fails_when_the_signature_is_not_canonical_base64url(
+    verifier: CognitoJwtVerifier,
+    signing_key: rsa.RSAPrivateKey,
+    signing_input: str,
+    spell: Callable[[str], str],
+) -> None:
+    signature = signing_key.sign(signing_input.encode(), padding.PKCS1v15(), hashes.SHA256())
+    segment = b64url(signature)
+    assert len(segment) % 4 == 2 and verifier.verify(f"{signing_input}.{segment}")
+    with pytest.raises(MalformedTokenError) as caught:
+        verifier.verify(f"{signing_input}.{spell(segment)}")
+    assert str(caught.value) == "signature: not base64url (or the token is not ASCII)"
