@@ -909,9 +909,7 @@ class UserPoolTriggers(Construct):
         self.custom_sender_key = custom_sender_key
         super().__init__(scope, construct_id)
         self.functions: dict[str, lambda_.IFunction] = {}
-        self.bundled = bundled_trigger_functions(
-            self, triggers, pool_arn=user_pool.user_pool_arn
-        )
+        self.bundled = bundled_trigger_functions(self, triggers, pool_arn=user_pool.user_pool_arn)
         for bundled in self.bundled.values():
             self._wire(user_pool, bundled.operation, bundled.function, bundled.lambda_version)
         if triggers.pre_sign_up is not None:
