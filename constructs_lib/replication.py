@@ -283,7 +283,8 @@ class UserPoolReplication(Construct):
         user_pool: The pool to replicate; its stack needs an explicit account and Region.
         replication: Where to, and with which key.
         triggers: The pool's triggers, deployed again in each replica Region (tables get a
-            replica there). Default: none.
+            replica there); see ``RegionalTriggers`` for which are carried (user migration is
+            refused). Default: none.
 
     Attributes:
         key: The multi-Region key in the pool's Region.
