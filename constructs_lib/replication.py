@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 import typing
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from aws_cdk import Annotations, Arn, ArnFormat, Environment, RemovalPolicy, Stack, Token
 from aws_cdk import aws_cognito as cognito
@@ -50,10 +50,9 @@ from constructs import Construct
 from constructs_lib import defaults
 from constructs_lib.triggers import (
     CUSTOM_SENDERS,
-    PostConfirmation,
-    PreSignUp,
-    TriggerFunction,
+    INBOUND_FEDERATION,
     Triggers,
+    bundled_trigger_functions,
 )
 from constructs_lib.user_pool import SecureUserPool, SesEmail
 from constructs_lib.validation import Problems, is_token
@@ -231,6 +230,20 @@ def _trigger_problems(
             f"replication cannot carry the custom sender triggers {senders!r} yet: their codes "
             "are encrypted with a key per Region; remove them or replication"
         )
+    if triggers.user_migration is not None and regions:
+        # A secondary pool creates no users, neither by sign-up nor by an administrator, and
+        # takes no end-user operation that creates or changes a user: the migration trigger
+        # creates each user at first sign-in (and copying groups writes to the directory), so
+        # in a replica Region it could only fail. See also the SECONDARY role in
+        # https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserPoolReplicaType.html
+        # https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-multi-region.html
+        problems.add(
+            f"replication to {regions!r} cannot carry triggers.user_migration: a secondary user "
+            "pool cannot create users, and the migration trigger creates each user at first "
+            "sign-in; move the users first and then remove user_migration, or keep "
+            "replication.regions=[] until then (the key and the updated issuer are set all the "
+            "same)"
+        )
     if triggers.own:
         missing = [r for r in regions if replication.settings_for(r).own_triggers is None]
         if missing:
@@ -270,7 +283,8 @@ class UserPoolReplication(Construct):
         user_pool: The pool to replicate; its stack needs an explicit account and Region.
         replication: Where to, and with which key.
         triggers: The pool's triggers, deployed again in each replica Region (tables get a
-            replica there). Default: none.
+            replica there); see ``RegionalTriggers`` for which are carried (user migration is
+            refused). Default: none.
 
     Attributes:
         key: The multi-Region key in the pool's Region.
@@ -429,13 +443,19 @@ class UserPoolReplication(Construct):
         pool_arn = scope.format_arn(
             service="cognito-idp", resource="userpool", resource_name=pool_id
         )
-        functions = (
+        bundled = (
             RegionalTriggers(
                 scope, "Triggers", region=region, pool_arn=pool_arn, triggers=triggers
-            ).functions
+            ).bundled
             if triggers is not None
             else {}
         )
+        functions = {name: b.function for name, b in bundled.items()}
+        versions = {
+            name: b.lambda_version.name
+            for name, b in bundled.items()
+            if b.lambda_version is not None
+        }
         if settings.own_triggers is not None:
             own = {op.operation_name: fn for op, fn in settings.own_triggers(scope).items()}
             unsupported = sorted(set(own) - set(_LAMBDA_CONFIG_FIELDS))
@@ -455,14 +475,11 @@ class UserPoolReplication(Construct):
                 source_arn=pool_arn,
             )
         self.regional_functions[region] = functions
-        version = None
-        if triggers is not None and triggers.pre_token_generation is not None:
-            version = triggers.pre_token_generation.lambda_version.name
         self.regional_configurations[region] = cognito.CfnUserPoolRegionalConfigurationAttachment(
             scope,
             "RegionalConfiguration",
             user_pool_id=pool_id,
-            lambda_config=_lambda_config(functions, version) if functions else None,
+            lambda_config=_lambda_config(functions, versions) if functions else None,
             email_configuration=_email_configuration(scope, settings.email),
             sms_configuration=_sms_configuration(region, settings),
             status="ACTIVE" if settings.active else "INACTIVE",
@@ -470,8 +487,18 @@ class UserPoolReplication(Construct):
 
 
 class RegionalTriggers(Construct):
-    """The bundled triggers of ``triggers`` deployed in a replica Region (``TriggerFunction``,
-    with the same settings), their tables read from the table's replica in that Region.
+    """The bundled triggers of ``triggers`` in a replica Region: the functions of
+    ``bundled_trigger_functions``, the primary's own definition, with the pool ARN of that
+    Region and each table read from or written to its replica there.
+
+    Cognito copies no trigger to a secondary pool: Lambda triggers are among the settings each
+    replica has of its own (its ``LambdaConfig`` in the regional configuration), see
+    https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-multi-region.html
+    Carried: pre token generation (a secondary issues tokens), custom message (codes it sends),
+    inbound federation (federated users who signed in before sign in there; the regional
+    ``LambdaConfig`` has ``InboundFederation``), pre sign-up and post confirmation (as on the
+    primary). Refused before this is reached (``replication_problems``): user migration, since a
+    secondary cannot create users.
 
     Args:
         scope: A construct in the replica Region's stack.
@@ -481,6 +508,7 @@ class RegionalTriggers(Construct):
         triggers: The primary pool's triggers.
 
     Attributes:
+        bundled: The functions as ``bundled_trigger_functions`` gives them.
         functions: The functions by operation name, as ``UserPoolTriggers.functions``.
     """
 
@@ -494,67 +522,15 @@ class RegionalTriggers(Construct):
         triggers: Triggers,
     ) -> None:
         super().__init__(scope, construct_id)
-        self.functions: dict[str, lambda_.IFunction] = {}
-        token = triggers.pre_token_generation
-        if token is not None:
-            table = _replica_table(token.claims_table, region)
-            trigger = TriggerFunction(
-                self,
-                "PreTokenGeneration",
-                handler="pre_token_generation.handler",
-                environment=replace(token, claims_table=table).environment(),
-                description="Cognito pre token generation: claims from DynamoDB and groups",
-            )
-            if table is not None:
-                trigger.allow("ClaimsTablePolicy", ["dynamodb:GetItem"], [table.table_arn])
-            self._add(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, trigger)
-        if triggers.pre_sign_up is not None:
-            self._pre_sign_up(triggers.pre_sign_up, pool_arn)
-        if triggers.post_confirmation is not None:
-            self._post_confirmation(triggers.post_confirmation, region, pool_arn)
-        if triggers.custom_message is not None:
-            trigger = TriggerFunction(
-                self,
-                "CustomMessage",
-                handler="custom_message.handler",
-                environment=triggers.custom_message.environment(),
-                description="Cognito custom message: templated verification and invitations",
-            )
-            self._add(cognito.UserPoolOperation.CUSTOM_MESSAGE, trigger)
-
-    def _pre_sign_up(self, settings: PreSignUp, pool_arn: str) -> None:
-        trigger = TriggerFunction(
+        self.bundled = bundled_trigger_functions(
             self,
-            "PreSignUp",
-            handler="pre_sign_up.handler",
-            environment=settings.environment(),
-            description="Cognito pre sign-up: email domain rules and account linking",
+            triggers,
+            pool_arn=pool_arn,
+            table_in_region=lambda table: _replica_table(table, region),
         )
-        if settings.link_federated_to_existing_user:
-            trigger.allow(
-                "LinkingPolicy",
-                ["cognito-idp:ListUsers", "cognito-idp:AdminLinkProviderForUser"],
-                [pool_arn],
-            )
-        self._add(cognito.UserPoolOperation.PRE_SIGN_UP, trigger)
-
-    def _post_confirmation(self, settings: PostConfirmation, region: str, pool_arn: str) -> None:
-        table = _replica_table(settings.profile_table, region)
-        trigger = TriggerFunction(
-            self,
-            "PostConfirmation",
-            handler="post_confirmation.handler",
-            environment=replace(settings, profile_table=table).environment(),
-            description="Cognito post confirmation: default group and profile record",
-        )
-        if settings.default_group:
-            trigger.allow("GroupPolicy", ["cognito-idp:AdminAddUserToGroup"], [pool_arn])
-        if table is not None:
-            trigger.allow("ProfileTablePolicy", ["dynamodb:PutItem"], [table.table_arn])
-        self._add(cognito.UserPoolOperation.POST_CONFIRMATION, trigger)
-
-    def _add(self, operation: cognito.UserPoolOperation, trigger: TriggerFunction) -> None:
-        self.functions[operation.operation_name] = trigger.function
+        self.functions: dict[str, lambda_.IFunction] = {
+            name: bundled.function for name, bundled in self.bundled.items()
+        }
 
 
 def cognito_key_statement(scope: Construct, regions: Sequence[str]) -> iam.PolicyStatement:
@@ -610,11 +586,9 @@ def _configure_pool(pool: cognito.UserPool, key: kms.IKey) -> None:
     cfn.issuer_configuration = cognito.CfnUserPool.IssuerConfigurationProperty(type="UPDATED")
 
 
-def _replica_table(table: dynamodb.ITable | None, region: str) -> dynamodb.ITable | None:
+def _replica_table(table: dynamodb.ITable, region: str) -> dynamodb.ITable:
     """The table's replica in ``region``, added to the global table when it has none yet (one
     table may serve several triggers, or have the replica already)."""
-    if table is None:
-        return None
     assert isinstance(table, dynamodb.TableV2)
     # replica() defines the reference as the child "ReplicaTable<region>": a second call for
     # the same Region would clash with it, so a table serving two triggers reuses the first.
@@ -629,12 +603,16 @@ def _replica_table(table: dynamodb.ITable | None, region: str) -> dynamodb.ITabl
 
 
 #: Trigger operation names (``UserPoolOperation.operation_name``) and the ``LambdaConfig`` field
-#: of the regional configuration each one goes to. Custom senders and inbound federation take a
-#: structure of their own and are not carried yet.
+#: of the regional configuration each one goes to (the registry schema of
+#: ``AWS::Cognito::UserPoolRegionalConfigurationAttachment``; ``InboundFederation`` and
+#: ``PreTokenGenerationConfig`` take ``{LambdaArn, LambdaVersion}``). Custom senders take a key
+#: of their own per Region and are not carried yet.
+#: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpoolregionalconfigurationattachment-lambdaconfig.html
 _LAMBDA_CONFIG_FIELDS = {
     "createAuthChallenge": "create_auth_challenge",
     "customMessage": "custom_message",
     "defineAuthChallenge": "define_auth_challenge",
+    INBOUND_FEDERATION.operation_name: "inbound_federation",
     "postAuthentication": "post_authentication",
     "postConfirmation": "post_confirmation",
     "preAuthentication": "pre_authentication",
@@ -647,21 +625,26 @@ _LAMBDA_CONFIG_FIELDS = {
 
 
 def _lambda_config(
-    functions: Mapping[str, lambda_.IFunction], version: str | None
+    functions: Mapping[str, lambda_.IFunction], versions: Mapping[str, str]
 ) -> cognito.CfnUserPoolRegionalConfigurationAttachment.LambdaConfigProperty:
-    values: dict[str, object] = {
-        _LAMBDA_CONFIG_FIELDS[name]: fn.function_arn for name, fn in functions.items()
-    }
-    token = values.get("pre_token_generation_config")
-    if token is not None:
-        values["pre_token_generation_config"] = (
-            cognito.CfnUserPoolRegionalConfigurationAttachment.PreTokenGenerationConfigProperty(
-                lambda_arn=typing.cast(str, token), lambda_version=version or "V1_0"
+    """``functions`` by operation name as the regional ``LambdaConfig``; ``versions`` gives the
+    event version of the bundled pre token generation trigger (a function of your own gets
+    ``V1_0``, as ``UserPool.add_trigger`` gives it on the primary)."""
+    attachment = cognito.CfnUserPoolRegionalConfigurationAttachment
+    values: dict[str, object] = {}
+    for name, fn in functions.items():
+        version = versions.get(name, "V1_0")
+        if name == "preTokenGenerationConfig":
+            values["pre_token_generation_config"] = attachment.PreTokenGenerationConfigProperty(
+                lambda_arn=fn.function_arn, lambda_version=version
             )
-        )
-    return cognito.CfnUserPoolRegionalConfigurationAttachment.LambdaConfigProperty(
-        **values  # type: ignore[arg-type]
-    )
+        elif name == INBOUND_FEDERATION.operation_name:
+            values["inbound_federation"] = attachment.InboundFederationProperty(
+                lambda_arn=fn.function_arn, lambda_version=version
+            )
+        else:
+            values[_LAMBDA_CONFIG_FIELDS[name]] = fn.function_arn
+    return attachment.LambdaConfigProperty(**values)  # type: ignore[arg-type]
 
 
 def _email_configuration(

@@ -691,6 +691,165 @@ def handler_folder() -> Any:
     return resources.files("lambda_triggers")
 
 
+@dataclass(frozen=True, kw_only=True)
+class BundledTrigger:
+    """One bundled trigger function, as a pool's ``LambdaConfig`` takes it.
+
+    Attributes:
+        operation: The trigger it serves.
+        trigger: The function with its role, log group and permissions.
+        lambda_version: The event version, for the operations whose ``LambdaConfig`` entry is
+            ``{LambdaArn, LambdaVersion}`` (pre token generation, inbound federation); None for
+            the others.
+    """
+
+    operation: cognito.UserPoolOperation
+    trigger: TriggerFunction
+    lambda_version: cognito.LambdaVersion | None = None
+
+    @property
+    def function(self) -> lambda_.IFunction:
+        return self.trigger.function
+
+
+#: Gives the table a trigger reads or writes in the Region its function runs in: the table
+#: itself in the pool's Region, the global table's replica in a replica Region.
+TableInRegion = Callable[[dynamodb.ITable], dynamodb.ITable]
+
+
+def bundled_trigger_functions(
+    scope: Construct,
+    triggers: Triggers,
+    *,
+    pool_arn: str,
+    table_in_region: TableInRegion | None = None,
+) -> dict[str, BundledTrigger]:
+    """Define the bundled trigger functions of ``triggers`` in ``scope``, with their
+    environments and least-privilege permissions, and return them by the ``operation_name``
+    of the ``cognito.UserPoolOperation`` each serves (the key of the pool's ``LambdaConfig``).
+
+    The one definition for the pool's own Region (``UserPoolTriggers``) and each replica Region
+    (``replication.RegionalTriggers``); wiring them to a pool is the caller's. The bundled user
+    migration function serves ``userMigration`` and, with ``copy_groups``, ``postAuthentication``
+    too (the same function under both keys).
+
+    Args:
+        scope: Where the functions go; their construct IDs are ``PreTokenGeneration``,
+            ``PreSignUp``, ``PostConfirmation``, ``CustomMessage``, ``UserMigration`` and
+            ``InboundFederation``.
+        triggers: What to define; ``triggers.own`` is not looked at.
+        pool_arn: The pool's ARN in the Region of ``scope``: the resource of the permissions
+            on the pool (account linking, default group, groups of migrated users).
+        table_in_region: Gives each claims or profile table as the functions reach it in that
+            Region. Default: the table itself.
+    """
+    in_region: TableInRegion = table_in_region or (lambda table: table)
+
+    def table(value: dynamodb.ITable | None) -> dynamodb.ITable | None:
+        return None if value is None else in_region(value)
+
+    operation = cognito.UserPoolOperation
+    defined: dict[str, BundledTrigger] = {}
+
+    def add(
+        op: cognito.UserPoolOperation,
+        trigger: TriggerFunction,
+        lambda_version: cognito.LambdaVersion | None = None,
+    ) -> None:
+        defined[op.operation_name] = BundledTrigger(
+            operation=op, trigger=trigger, lambda_version=lambda_version
+        )
+
+    token = triggers.pre_token_generation
+    if token is not None:
+        claims = table(token.claims_table)
+        trigger = TriggerFunction(
+            scope,
+            "PreTokenGeneration",
+            handler="pre_token_generation.handler",
+            environment=replace(token, claims_table=claims).environment(),
+            description="Cognito pre token generation: claims from DynamoDB and groups",
+        )
+        if claims is not None:
+            trigger.allow("ClaimsTablePolicy", ["dynamodb:GetItem"], [claims.table_arn])
+        add(operation.PRE_TOKEN_GENERATION_CONFIG, trigger, token.lambda_version)
+    sign_up = triggers.pre_sign_up
+    if sign_up is not None:
+        trigger = TriggerFunction(
+            scope,
+            "PreSignUp",
+            handler="pre_sign_up.handler",
+            environment=sign_up.environment(),
+            description="Cognito pre sign-up: email domain rules and account linking",
+        )
+        if sign_up.link_federated_to_existing_user:
+            trigger.allow(
+                "LinkingPolicy",
+                ["cognito-idp:ListUsers", "cognito-idp:AdminLinkProviderForUser"],
+                [pool_arn],
+            )
+        add(operation.PRE_SIGN_UP, trigger)
+    confirmation = triggers.post_confirmation
+    if confirmation is not None:
+        profiles = table(confirmation.profile_table)
+        trigger = TriggerFunction(
+            scope,
+            "PostConfirmation",
+            handler="post_confirmation.handler",
+            environment=replace(confirmation, profile_table=profiles).environment(),
+            description="Cognito post confirmation: default group and profile record",
+        )
+        if confirmation.default_group:
+            trigger.allow("GroupPolicy", ["cognito-idp:AdminAddUserToGroup"], [pool_arn])
+        if profiles is not None:
+            trigger.allow("ProfileTablePolicy", ["dynamodb:PutItem"], [profiles.table_arn])
+        add(operation.POST_CONFIRMATION, trigger)
+    if triggers.custom_message is not None:
+        trigger = TriggerFunction(
+            scope,
+            "CustomMessage",
+            handler="custom_message.handler",
+            environment=triggers.custom_message.environment(),
+            description="Cognito custom message: templated verification and invitations",
+        )
+        add(operation.CUSTOM_MESSAGE, trigger)
+    migration = triggers.user_migration
+    if migration is not None:
+        trigger = TriggerFunction(
+            scope,
+            "UserMigration",
+            handler="user_migration.handler",
+            environment=migration.environment(),
+            description="Cognito user migration: users move from the old pool with their password",
+        )
+        # Least privilege: the old pool's actions on the old pool only (or assuming the role
+        # that has them), and adding users to groups on the new pool.
+        if migration.role_to_assume is not None:
+            trigger.allow(
+                "OldPoolRolePolicy", ["sts:AssumeRole"], [migration.role_to_assume.role_arn]
+            )
+        else:
+            trigger.allow(
+                "OldPoolPolicy",
+                migration.old_pool_actions(),
+                [migration.from_user_pool.user_pool_arn],
+            )
+        add(operation.USER_MIGRATION, trigger)
+        if migration.copy_groups:
+            trigger.allow("GroupPolicy", ["cognito-idp:AdminAddUserToGroup"], [pool_arn])
+            add(operation.POST_AUTHENTICATION, trigger)
+    if triggers.inbound_federation is not None:
+        trigger = TriggerFunction(
+            scope,
+            "InboundFederation",
+            handler="inbound_federation.handler",
+            environment=triggers.inbound_federation.environment(),
+            description="Cognito inbound federation: normalised federated attributes",
+        )
+        add(INBOUND_FEDERATION, trigger, cognito.LambdaVersion.V1_0)
+    return defined
+
+
 class UserPoolTriggers(Construct):
     """Defines the triggers of ``triggers`` and wires them to ``user_pool``.
 
@@ -718,6 +877,7 @@ class UserPoolTriggers(Construct):
             generation trigger (an own function wired with the older
             ``PRE_TOKEN_GENERATION`` operation stays under ``"preTokenGeneration"``), and
             ``"inboundFederation"`` for the inbound federation trigger, bundled or your own.
+        bundled: The bundled functions, as ``bundled_trigger_functions`` gives them.
         custom_sender_key: The key custom sender functions may decrypt with, if any.
 
     Raises:
@@ -749,73 +909,26 @@ class UserPoolTriggers(Construct):
         self.custom_sender_key = custom_sender_key
         super().__init__(scope, construct_id)
         self.functions: dict[str, lambda_.IFunction] = {}
-        pool_arn = user_pool.user_pool_arn
-        if triggers.pre_token_generation is not None:
-            self._pre_token_generation(user_pool, triggers.pre_token_generation)
+        self.bundled = bundled_trigger_functions(self, triggers, pool_arn=user_pool.user_pool_arn)
+        for bundled in self.bundled.values():
+            self._wire(user_pool, bundled.operation, bundled.function, bundled.lambda_version)
         if triggers.pre_sign_up is not None:
-            self._pre_sign_up(user_pool, pool_arn, triggers.pre_sign_up)
-        if triggers.post_confirmation is not None:
-            self._post_confirmation(user_pool, pool_arn, triggers.post_confirmation)
-        if triggers.custom_message is not None:
-            trigger = TriggerFunction(
-                self,
-                "CustomMessage",
-                handler="custom_message.handler",
-                environment=triggers.custom_message.environment(),
-                description="Cognito custom message: templated verification and invitations",
+            self._warn_about_email_changes(
+                user_pool, triggers.pre_sign_up, self.bundled["preSignUp"].trigger
             )
-            self._wire(user_pool, cognito.UserPoolOperation.CUSTOM_MESSAGE, trigger.function)
         if triggers.user_migration is not None:
-            self._user_migration(user_pool, pool_arn, triggers.user_migration)
-        if triggers.inbound_federation is not None:
-            trigger = TriggerFunction(
-                self,
-                "InboundFederation",
-                handler="inbound_federation.handler",
-                environment=triggers.inbound_federation.environment(),
-                description="Cognito inbound federation: normalised federated attributes",
+            # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-import-using-lambda.html
+            Annotations.of(self.bundled["userMigration"].trigger).add_warning_v2(
+                "cognito-auth:user-migration",
+                "user migration on: Cognito calls it only when it receives the password, so apps "
+                "with their own sign-in UI must sign in with USER_PASSWORD_AUTH (not SRP) while "
+                "users move; managed login works as is. Remove user_migration when the old pool "
+                "is retired.",
             )
-            self._wire(user_pool, INBOUND_FEDERATION, trigger.function)
         for operation, function in triggers.own.items():
             self._wire(user_pool, operation, function)
             if operation.operation_name in CUSTOM_SENDERS and custom_sender_key is not None:
                 custom_sender_key.grant_decrypt(function)
-
-    def _pre_token_generation(self, pool: cognito.UserPool, settings: PreTokenGeneration) -> None:
-        trigger = TriggerFunction(
-            self,
-            "PreTokenGeneration",
-            handler="pre_token_generation.handler",
-            environment=settings.environment(),
-            description="Cognito pre token generation: claims from DynamoDB and groups",
-        )
-        if settings.claims_table is not None:
-            trigger.allow(
-                "ClaimsTablePolicy", ["dynamodb:GetItem"], [settings.claims_table.table_arn]
-            )
-        self._wire(
-            pool,
-            cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
-            trigger.function,
-            settings.lambda_version,
-        )
-
-    def _pre_sign_up(self, pool: cognito.UserPool, pool_arn: str, settings: PreSignUp) -> None:
-        trigger = TriggerFunction(
-            self,
-            "PreSignUp",
-            handler="pre_sign_up.handler",
-            environment=settings.environment(),
-            description="Cognito pre sign-up: email domain rules and account linking",
-        )
-        if settings.link_federated_to_existing_user:
-            trigger.allow(
-                "LinkingPolicy",
-                ["cognito-idp:ListUsers", "cognito-idp:AdminLinkProviderForUser"],
-                [pool_arn],
-            )
-        self._wire(pool, cognito.UserPoolOperation.PRE_SIGN_UP, trigger.function)
-        self._warn_about_email_changes(pool, settings, trigger)
 
     @staticmethod
     def _warn_about_email_changes(
@@ -838,59 +951,6 @@ class UserPoolTriggers(Construct):
             "{'email': StandardAttribute(required=True, mutable=False)}), or check the domain "
             "again in a pre authentication trigger of your own.",
         )
-
-    def _post_confirmation(
-        self, pool: cognito.UserPool, pool_arn: str, settings: PostConfirmation
-    ) -> None:
-        trigger = TriggerFunction(
-            self,
-            "PostConfirmation",
-            handler="post_confirmation.handler",
-            environment=settings.environment(),
-            description="Cognito post confirmation: default group and profile record",
-        )
-        if settings.default_group:
-            trigger.allow("GroupPolicy", ["cognito-idp:AdminAddUserToGroup"], [pool_arn])
-        if settings.profile_table is not None:
-            trigger.allow(
-                "ProfileTablePolicy", ["dynamodb:PutItem"], [settings.profile_table.table_arn]
-            )
-        self._wire(pool, cognito.UserPoolOperation.POST_CONFIRMATION, trigger.function)
-
-    def _user_migration(
-        self, pool: cognito.UserPool, pool_arn: str, migration: PoolMigration
-    ) -> None:
-        trigger = TriggerFunction(
-            self,
-            "UserMigration",
-            handler="user_migration.handler",
-            environment=migration.environment(),
-            description="Cognito user migration: users move from the old pool with their password",
-        )
-        # Least privilege: the old pool's actions on the old pool only (or assuming the role
-        # that has them), and adding users to groups on the new pool.
-        if migration.role_to_assume is not None:
-            trigger.allow(
-                "OldPoolRolePolicy", ["sts:AssumeRole"], [migration.role_to_assume.role_arn]
-            )
-        else:
-            trigger.allow(
-                "OldPoolPolicy",
-                migration.old_pool_actions(),
-                [migration.from_user_pool.user_pool_arn],
-            )
-        self._wire(pool, cognito.UserPoolOperation.USER_MIGRATION, trigger.function)
-        # https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-import-using-lambda.html
-        Annotations.of(trigger).add_warning_v2(
-            "cognito-auth:user-migration",
-            "user migration on: Cognito calls it only when it receives the password, so apps "
-            "with their own sign-in UI must sign in with USER_PASSWORD_AUTH (not SRP) while "
-            "users move; managed login works as is. Remove user_migration when the old pool "
-            "is retired.",
-        )
-        if migration.copy_groups:
-            trigger.allow("GroupPolicy", ["cognito-idp:AdminAddUserToGroup"], [pool_arn])
-            self._wire(pool, cognito.UserPoolOperation.POST_AUTHENTICATION, trigger.function)
 
     def _wire(
         self,

@@ -9,7 +9,7 @@ from typing import Any
 
 import cfnlint
 import pytest
-from aws_cdk import App, Aws, Environment, Stack
+from aws_cdk import App, Aws, Environment, SecretValue, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -17,10 +17,12 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Annotations, Match, Template
 from cfnlint.api import ManualArgs, lint
+from constructs import Construct
 
 from constructs_lib import (
     CognitoAuth,
     ConfigurationError,
+    GoogleLogin,
     Group,
     HostedUiDomain,
     IdentityPoolSettings,
@@ -35,7 +37,12 @@ from constructs_lib.replication import (
     updated_issuer_url,
 )
 from constructs_lib.triggers import (
+    INBOUND_FEDERATION,
     ClaimsTable,
+    CustomMessages,
+    InboundFederation,
+    MessageTemplate,
+    PoolMigration,
     PostConfirmation,
     PreSignUp,
     PreTokenGeneration,
@@ -78,6 +85,17 @@ def template(app: App, stack_id: str) -> Template:
     stack = app.node.find_child(stack_id)
     assert isinstance(stack, Stack)
     return Template.from_stack(stack)
+
+
+def inline_function(scope: Construct, construct_id: str) -> lambda_.Function:
+    """A function of your own, for ``Triggers.own`` and ``RegionalSettings.own_triggers``."""
+    return lambda_.Function(
+        scope,
+        construct_id,
+        runtime=lambda_.Runtime.PYTHON_3_13,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return event\n"),
+    )
 
 
 def the_only(tpl: Template, kind: str) -> dict[str, Any]:
@@ -333,24 +351,12 @@ def test_regional_email_sms_and_own_functions() -> None:
 
     def own(scope: Any) -> dict[cognito.UserPoolOperation, lambda_.IFunction]:
         defined.append(Stack.of(scope).region)
-        fn = lambda_.Function(
-            scope,
-            "PreAuth",
-            runtime=lambda_.Runtime.PYTHON_3_13,
-            handler="index.handler",
-            code=lambda_.Code.from_inline("def handler(e, c):\n    return e\n"),
-        )
+        fn = inline_function(scope, "PreAuth")
         return {cognito.UserPoolOperation.PRE_AUTHENTICATION: fn}
 
     app = new_app()
     stack = Stack(app, "Auth", env=TEST_ENV)
-    existing_fn = lambda_.Function(
-        stack,
-        "PreAuth",
-        runtime=lambda_.Runtime.PYTHON_3_13,
-        handler="index.handler",
-        code=lambda_.Code.from_inline("def handler(e, c):\n    return e\n"),
-    )
+    existing_fn = inline_function(stack, "PreAuth")
     CognitoAuth(
         stack,
         "Auth",
@@ -417,8 +423,13 @@ def test_totp_leaves_a_warning_as_replicas_do_not_support_it(
     )
 
 
-def test_every_replication_stack_passes_cfn_lint(replicated: tuple[App, CognitoAuth]) -> None:
-    for stack in replicated[0].node.children:
+# "carried": the stacks with every bundled trigger replication carries (defined below).
+@pytest.mark.parametrize("built", ["replicated", "carried"])
+def test_every_replication_stack_passes_cfn_lint(
+    built: str, request: pytest.FixtureRequest
+) -> None:
+    app: App = request.getfixturevalue(built)[0]
+    for stack in app.node.children:
         if not isinstance(stack, Stack):
             continue
         body = json.dumps(Template.from_stack(stack).to_json())
@@ -602,13 +613,7 @@ def test_does_not_fail_when_the_key_arn_is_a_token() -> None:
 
 def test_fails_when_own_triggers_have_no_function_in_the_replica_region() -> None:
     stack = Stack(new_app(), "Own", env=TEST_ENV)
-    fn = lambda_.Function(
-        stack,
-        "Fn",
-        runtime=lambda_.Runtime.PYTHON_3_13,
-        handler="index.handler",
-        code=lambda_.Code.from_inline("x = 1"),
-    )
+    fn = inline_function(stack, "Fn")
     with pytest.raises(ConfigurationError, match=r"own_triggers for \['us-west-2'\]"):
         CognitoAuth(
             stack,
@@ -620,13 +625,7 @@ def test_fails_when_own_triggers_have_no_function_in_the_replica_region() -> Non
 
 def test_fails_when_a_custom_sender_is_to_be_replicated() -> None:
     stack = Stack(new_app(), "Sender", env=TEST_ENV)
-    fn = lambda_.Function(
-        stack,
-        "Fn",
-        runtime=lambda_.Runtime.PYTHON_3_13,
-        handler="index.handler",
-        code=lambda_.Code.from_inline("x = 1"),
-    )
+    fn = inline_function(stack, "Fn")
     with pytest.raises(ConfigurationError, match=r"custom sender triggers \['customEmailSender'\]"):
         CognitoAuth(
             stack,
@@ -789,13 +788,7 @@ def test_fails_when_own_triggers_return_an_operation_the_regional_configuration_
     stack = Stack(app, "Auth", env=TEST_ENV)
 
     def own(scope: Any) -> dict[cognito.UserPoolOperation, lambda_.IFunction]:
-        fn = lambda_.Function(
-            scope,
-            "Sender",
-            runtime=lambda_.Runtime.PYTHON_3_13,
-            handler="index.handler",
-            code=lambda_.Code.from_inline("x = 1"),
-        )
+        fn = inline_function(scope, "Sender")
         return {cognito.UserPoolOperation.CUSTOM_SMS_SENDER: fn}
 
     with pytest.raises(ConfigurationError, match=r"own_triggers returned \['customSmsSender'\]"):
@@ -806,3 +799,305 @@ def test_fails_when_own_triggers_return_an_operation_the_regional_configuration_
                 regions=[REPLICA], regional={REPLICA: RegionalSettings(own_triggers=own)}
             ),
         )
+
+
+# Every bundled trigger under replication ------------------------------------------------------
+#
+# Carried to the replica Region: pre token generation, pre sign-up, post confirmation, custom
+# message, inbound federation (the regional LambdaConfig has a field for each). Refused: user
+# migration (a secondary user pool cannot create users).
+
+
+def every_carried_trigger(replicated: bool = True) -> tuple[App, CognitoAuth]:
+    app = new_app()
+    stack = Stack(app, "Auth", env=TEST_ENV)
+    construct = CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(groups=[Group(name="users")]),
+        domain=HostedUiDomain.cognito_prefix("example-carried"),
+        identity_providers=[
+            GoogleLogin(
+                client_id="example-client.apps.googleusercontent.com",
+                client_secret=SecretValue.secrets_manager("example/google"),
+            )
+        ],
+        triggers=Triggers(
+            pre_token_generation=PreTokenGeneration(
+                claims_table=ClaimsTable(stack, "Claims"), groups_claim="roles"
+            ),
+            pre_sign_up=PreSignUp(
+                auto_confirm_email_domains=["example.com"],
+                link_federated_to_existing_user=True,
+                link_trusted_providers=["Google"],
+            ),
+            post_confirmation=PostConfirmation(
+                default_group="users", profile_table=ClaimsTable(stack, "Profiles")
+            ),
+            custom_message=CustomMessages(
+                messages={
+                    "CustomMessage_SignUp": MessageTemplate(
+                        email_subject="Welcome", email_message="Your code is ${code}"
+                    )
+                },
+                app_name="Example",
+            ),
+            inbound_federation=InboundFederation(
+                groups_attribute="groups", drop_attributes=["employee_number"]
+            ),
+        ),
+        replication=Replication(regions=[REPLICA]) if replicated else None,
+    )
+    return app, construct
+
+
+@pytest.fixture(scope="module")
+def carried() -> tuple[App, CognitoAuth]:
+    return every_carried_trigger()
+
+
+#: Each carried trigger: its handler, its regional LambdaConfig field, and the permissions its
+#: role gets (as ``(policy id suffix, actions, resource service)``) beside writing its logs.
+CARRIED = {
+    "pre_token_generation": (
+        "pre_token_generation.handler",
+        "PreTokenGenerationConfig",
+        [("ClaimsTablePolicy", "dynamodb:GetItem", "dynamodb")],
+    ),
+    "pre_sign_up": (
+        "pre_sign_up.handler",
+        "PreSignUp",
+        [
+            (
+                "LinkingPolicy",
+                ["cognito-idp:ListUsers", "cognito-idp:AdminLinkProviderForUser"],
+                "cognito-idp",
+            )
+        ],
+    ),
+    "post_confirmation": (
+        "post_confirmation.handler",
+        "PostConfirmation",
+        [
+            ("GroupPolicy", "cognito-idp:AdminAddUserToGroup", "cognito-idp"),
+            ("ProfileTablePolicy", "dynamodb:PutItem", "dynamodb"),
+        ],
+    ),
+    "custom_message": ("custom_message.handler", "CustomMessage", []),
+    "inbound_federation": ("inbound_federation.handler", "InboundFederation", []),
+}
+
+
+def function_by_handler(tpl: Template, handler: str) -> tuple[str, dict[str, Any]]:
+    found = tpl.find_resources("AWS::Lambda::Function", {"Properties": {"Handler": handler}})
+    assert len(found) == 1, (handler, list(found))
+    return next(iter(found.items()))
+
+
+def test_every_bundled_trigger_but_user_migration_has_a_field_in_the_regional_lambda_config() -> (
+    None
+):
+    # From the registry schema that cfn-lint ships (the CloudFormation resource's own schema).
+    schema_dir = Path(cfnlint.__file__).parent / "data" / "schemas" / "resources"
+    for path in schema_dir.glob("*.json"):
+        schema = json.loads(path.read_text())
+        if schema.get("typeName") == "AWS::Cognito::UserPoolRegionalConfigurationAttachment":
+            break
+    else:
+        pytest.fail("no registry schema for UserPoolRegionalConfigurationAttachment")
+    fields = schema["definitions"]["LambdaConfig"]["properties"]
+    for _, field, _ in CARRIED.values():
+        assert field in fields
+    assert fields["InboundFederation"] == {"$ref": "#/definitions/InboundFederation"}
+    assert set(schema["definitions"]["InboundFederation"]["properties"]) == {
+        "LambdaArn",
+        "LambdaVersion",
+    }
+
+
+@pytest.mark.parametrize("name", sorted(CARRIED))
+def test_a_carried_trigger_is_defined_in_the_replica_region_as_on_the_primary(
+    carried: tuple[App, CognitoAuth], name: str
+) -> None:
+    handler, field, policies = CARRIED[name]
+    app = carried[0]
+    primary, regional = template(app, "Auth"), template(app, f"AuthReplica{region_suffix(REPLICA)}")
+    primary_id, primary_fn = function_by_handler(primary, handler)
+    fn_id, fn = function_by_handler(regional, handler)
+    # The same construct path below the triggers construct, so the same logical ID stem.
+    assert fn_id.split("Function")[0].endswith(primary_id.split("Function")[0].removeprefix("Auth"))
+    # The same environment, but for the tables: their replica in the replica Region.
+    variables = fn["Properties"]["Environment"]["Variables"]
+    expected = primary_fn["Properties"]["Environment"]["Variables"]
+    assert set(variables) == set(expected)
+    for key, value in variables.items():
+        if key.endswith("_TABLE_NAME"):
+            assert value["Fn::GetAtt"][0].startswith("ExportsReader"), key
+        else:
+            assert value == expected[key], key
+    for prop in ("Runtime", "Architectures", "MemorySize", "Timeout", "Description"):
+        assert fn["Properties"][prop] == primary_fn["Properties"][prop], prop
+    # Listed in the regional configuration...
+    config = the_only(regional, "AWS::Cognito::UserPoolRegionalConfigurationAttachment")
+    entry = config["Properties"]["LambdaConfig"][field]
+    arn_of = {"Fn::GetAtt": [fn_id, "Arn"]}
+    if field == "PreTokenGenerationConfig":
+        assert entry == {"LambdaArn": arn_of, "LambdaVersion": "V2_0"}
+    elif field == "InboundFederation":
+        assert entry == {"LambdaArn": arn_of, "LambdaVersion": "V1_0"}
+    else:
+        assert entry == arn_of
+    # ...which may invoke it for the pool in that Region only...
+    regional.has_resource_properties(
+        "AWS::Lambda::Permission",
+        {
+            "Action": "lambda:InvokeFunction",
+            "FunctionName": arn_of,
+            "Principal": "cognito-idp.amazonaws.com",
+            "SourceArn": {
+                "Fn::Join": [
+                    "",
+                    Match.array_with(
+                        [Match.string_like_regexp(f":cognito-idp:{REPLICA}:{ACCOUNT}:userpool/")]
+                    ),
+                ]
+            },
+        },
+    )
+    # ...and it holds the primary's permissions, on that Region's pool and table replicas.
+    role_id = fn["Properties"]["Role"]["Fn::GetAtt"][0]
+    attached = regional.find_resources(
+        "AWS::IAM::Policy", {"Properties": {"Roles": [{"Ref": role_id}]}}
+    )
+    granted = {
+        policy_id.split(role_id.split("Role")[0])[-1][: -len("XXXXXXXX")]: policy["Properties"][
+            "PolicyDocument"
+        ]["Statement"]
+        for policy_id, policy in attached.items()
+    }
+    assert set(granted) == {"LogsPolicy", *(p for p, _, _ in policies)}
+    for policy_id, actions, service in policies:
+        [statement] = granted[policy_id]
+        assert statement["Action"] == actions
+        assert f":{service}:{REPLICA}:{ACCOUNT}:" in json.dumps(statement["Resource"])
+
+
+def test_the_regional_lambda_config_holds_the_carried_triggers_and_nothing_else(
+    carried: tuple[App, CognitoAuth],
+) -> None:
+    regional = template(carried[0], f"AuthReplica{region_suffix(REPLICA)}")
+    config = the_only(regional, "AWS::Cognito::UserPoolRegionalConfigurationAttachment")
+    assert set(config["Properties"]["LambdaConfig"]) == {f for _, f, _ in CARRIED.values()}
+    assert set(carried[1].replication.regional_functions[REPLICA]) == {  # type: ignore[union-attr]
+        "preTokenGenerationConfig",
+        "preSignUp",
+        "postConfirmation",
+        "customMessage",
+        "inboundFederation",
+    }
+
+
+def test_the_primary_trigger_resources_are_the_same_with_and_without_replication(
+    carried: tuple[App, CognitoAuth],
+) -> None:
+    def trigger_resources(app: App) -> dict[str, Any]:
+        resources = template(app, "Auth").to_json()["Resources"]
+        return {rid: r for rid, r in resources.items() if rid.startswith("AuthTriggers")}
+
+    replicated = trigger_resources(carried[0])
+    assert replicated == trigger_resources(every_carried_trigger(replicated=False)[0])
+    kinds = {r["Type"] for r in replicated.values()}
+    assert {"AWS::Lambda::Function", "AWS::Lambda::Permission", "AWS::IAM::Policy"} <= kinds
+
+
+def migration(**kwargs: Any) -> PoolMigration:
+    old = Stack(new_app(), "Old", env=TEST_ENV)
+    return PoolMigration(
+        from_user_pool=cognito.UserPool.from_user_pool_id(old, "Pool", "eu-west-1_Old123"),
+        from_client=cognito.UserPoolClient.from_user_pool_client_id(
+            old, "Client", "example0client0id"
+        ),
+        **kwargs,
+    )
+
+
+USER_MIGRATION_REFUSED = (
+    "replication to ['us-west-2'] cannot carry triggers.user_migration: a secondary user pool "
+    "cannot create users, and the migration trigger creates each user at first sign-in; move "
+    "the users first and then remove user_migration, or keep replication.regions=[] until then "
+    "(the key and the updated issuer are set all the same)"
+)
+
+
+@pytest.mark.parametrize("copy_groups", [True, False])
+def test_fails_when_user_migration_is_to_be_replicated(copy_groups: bool) -> None:
+    app = new_app()
+    stack = Stack(app, "Auth", env=TEST_ENV)
+    with pytest.raises(ConfigurationError) as error:
+        CognitoAuth(
+            stack,
+            "Auth",
+            triggers=Triggers(user_migration=migration(copy_groups=copy_groups)),
+            replication=Replication(regions=[REPLICA]),
+        )
+    assert str(error.value) == f"CognitoAuth: {USER_MIGRATION_REFUSED}"
+    # Refused before anything is defined.
+    assert stack.node.try_find_child("Auth") is None
+    assert [c.node.id for c in app.node.children] == ["Auth"]
+
+
+def test_fails_when_user_migration_is_to_be_replicated_by_the_construct_alone() -> None:
+    stack = Stack(new_app(), "Pool", env=TEST_ENV)
+    pool = SecureUserPool(stack, "UserPool", settings=UserPoolSettings())
+    with pytest.raises(ConfigurationError) as error:
+        UserPoolReplication(
+            stack,
+            "Replication",
+            user_pool=pool,
+            replication=Replication(regions=[REPLICA]),
+            triggers=Triggers(user_migration=migration()),
+        )
+    assert str(error.value) == f"UserPoolReplication: {USER_MIGRATION_REFUSED}"
+
+
+def test_does_not_fail_when_user_migration_meets_replication_without_regions() -> None:
+    app = new_app()
+    stack = Stack(app, "Auth", env=TEST_ENV)
+    CognitoAuth(
+        stack,
+        "Auth",
+        triggers=Triggers(user_migration=migration()),
+        replication=Replication(regions=[]),
+    )
+    tpl = Template.from_stack(stack)
+    tpl.has_resource_properties(
+        "AWS::Cognito::UserPool",
+        {
+            "IssuerConfiguration": {"Type": "UPDATED"},
+            "LambdaConfig": Match.object_like({"UserMigration": Match.any_value()}),
+        },
+    )
+
+
+def test_own_inbound_federation_in_the_replica_region_takes_the_structured_field() -> None:
+    def own(scope: Any) -> dict[cognito.UserPoolOperation, lambda_.IFunction]:
+        fn = inline_function(scope, "Federation")
+        return {INBOUND_FEDERATION: fn}
+
+    app = new_app()
+    stack = Stack(app, "Auth", env=TEST_ENV)
+    primary_fn = inline_function(stack, "Federation")
+    CognitoAuth(
+        stack,
+        "Auth",
+        triggers=Triggers(own={INBOUND_FEDERATION: primary_fn}),
+        replication=Replication(
+            regions=[REPLICA], regional={REPLICA: RegionalSettings(own_triggers=own)}
+        ),
+    )
+    regional = template(app, f"AuthReplica{region_suffix(REPLICA)}")
+    fn_id = next(iter(regional.find_resources("AWS::Lambda::Function")))
+    config = the_only(regional, "AWS::Cognito::UserPoolRegionalConfigurationAttachment")
+    assert config["Properties"]["LambdaConfig"] == {
+        "InboundFederation": {"LambdaArn": {"Fn::GetAtt": [fn_id, "Arn"]}, "LambdaVersion": "V1_0"}
+    }
