@@ -34,12 +34,13 @@ class AuthStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: AppConfig, **kwargs: Any):
         super().__init__(scope, construct_id, **kwargs)
         prefix = config.domain_prefix or default_domain_prefix(construct_id)
+        clients = self._web_clients(config)
         self.auth = CognitoAuth(
             self,
             "Auth",
             user_pool=config.user_pool,
             triggers=self._triggers(config.triggers) if config.triggers else None,
-            clients=self._web_clients(config),
+            clients=clients,
             domain=HostedUiDomain.cognito_prefix(prefix),
             identity_providers=config.identity_providers,
             identity_pool=config.identity_pool,
@@ -48,7 +49,8 @@ class AuthStack(Stack):
             replication=config.replication,
             operations=config.operations,
             branding=Branding(style=in_app_dir(config.branding)) if config.branding else None,
-            terms={"web": config.terms} if config.terms else None,
+            # Every client users sign up through shows the terms.
+            terms={c.name: config.terms for c in clients} if config.terms else None,
         )
         for name, value in self.auth.consumer_config().items():
             CfnOutput(self, name, value=value)
@@ -73,7 +75,15 @@ class AuthStack(Stack):
         native = [cognito.UserPoolClientIdentityProvider.COGNITO]
         return [
             replace(web, supported_identity_providers=native),
-            replace(web, name="web-federated", supported_identity_providers=federated),
+            # Its one flow is ALLOW_REFRESH_TOKEN_AUTH (no pool password signs in through it),
+            # which Cognito refuses with rotation: it keeps the library's default, no rotation.
+            replace(
+                web,
+                name="web-federated",
+                supported_identity_providers=federated,
+                refresh_token_rotation=None,
+                refresh_token_rotation_grace_period=None,
+            ),
         ]
 
     def _triggers(self, config: TriggersConfig) -> Triggers:

@@ -385,7 +385,9 @@ def _web_client(section: _Reader) -> WebClientConfig:
     if rotation is not None:
         enabled = rotation.flag("enabled")
         seconds = rotation.number("grace_period_seconds")
-        grace = Duration.seconds(seconds) if seconds is not None else None
+        # The grace period belongs to rotation: with "enabled": false it is left out, so that
+        # switching rotation off is one edit.
+        grace = Duration.seconds(seconds) if seconds is not None and enabled is not False else None
         rotation.finish()
     section.finish()
     return WebClientConfig(

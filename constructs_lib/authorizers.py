@@ -49,6 +49,7 @@ from aws_cdk import aws_cognito as cognito
 from constructs import Construct
 
 from constructs_lib.resource_servers import CustomScope
+from constructs_lib.user_pool import issuer_url_of
 from constructs_lib.validation import Problems, is_token
 
 Scope = str | cognito.OAuthScope | CustomScope
@@ -221,10 +222,11 @@ def http_api_jwt_authorizer(
 ) -> HttpApiAuthorization:
     """An HTTP API JWT authorizer that accepts tokens of ``user_pool`` issued to its clients.
 
-    The issuer is ``https://`` + the pool's provider name, so the region of an imported pool is
-    right. API Gateway matches the token's ``aud``, or ``client_id`` when there is no ``aud``,
-    against the client ids: both Cognito ID and access tokens of those clients pass, unless the
-    route requires scopes (ID tokens carry none). So scopes are required, or an explicit
+    The issuer is the pool's (``issuer_url_of``): ``https://`` + its provider name, so the
+    region of an imported pool is right, or the updated issuer of a replicated pool. API Gateway
+    matches the token's ``aud``, or ``client_id`` when there is no ``aud``, against the client
+    ids: both Cognito ID and access tokens of those clients pass, unless the route requires
+    scopes (ID tokens carry none). So scopes are required, or an explicit
     ``allow_id_tokens=True``.
 
     Args:
@@ -258,7 +260,7 @@ def http_api_jwt_authorizer(
     scopes = _scope_names(authorization_scopes, "authorization_scopes", problems)
     problems.check(bool(authorizer_id), f"authorizer_id must not be empty, got {authorizer_id!r}")
     problems.raise_if_any()
-    issuer = f"https://{user_pool.user_pool_provider_name}"
+    issuer = issuer_url_of(user_pool)
     audience = tuple(client.user_pool_client_id for client in clients)
     authorizer = authorizers.HttpJwtAuthorizer(
         authorizer_id,

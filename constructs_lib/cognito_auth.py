@@ -53,7 +53,6 @@ from constructs_lib.replication import (
     region_suffix,
     replication_problems,
     route_domain_on_failover,
-    updated_issuer_url,
 )
 from constructs_lib.resource_servers import ResourceServer
 from constructs_lib.terms import ClientTerms, TermsDocuments, terms_problems
@@ -64,7 +63,13 @@ from constructs_lib.triggers import (
     with_custom_sender_key,
 )
 from constructs_lib.user_files import UserFiles, UserFilesSettings, user_files_problems
-from constructs_lib.user_pool import SecureUserPool, UserPoolSettings, user_pool_problems
+from constructs_lib.user_pool import (
+    SecureUserPool,
+    UserPoolSettings,
+    issuer_type_of,
+    issuer_url_of,
+    user_pool_problems,
+)
 from constructs_lib.validation import Problems
 
 
@@ -524,11 +529,11 @@ class CognitoAuth(Construct):
         ``IssuerUrl``, ``JwksUrl``, ``ClientId<Name>`` / ``Scopes<Name>`` /
         ``ClientSecretArn<Name>`` per client, and with a domain ``HostedUiBaseUrl``,
         ``AuthorizeUrl``, ``TokenUrl``, ``LogoutUrl``, ``UserInfoUrl``; ``IdentityPoolId`` and
-        ``UserFilesBucket`` when defined. With replication: ``IssuerType`` (``UPDATED``: the
+        ``UserFilesBucket`` when defined. With replication: ``IssuerType`` (``updated``: the
         issuer of tokens from every Region), ``ReplicaRegions`` (comma-separated, in failover
-        order) and ``UserPoolEndpoint<Region>`` (``UserPoolEndpointEuWest1``, ...) for the
-        primary and each replica: the user pools API a client fails over to. Never a client
-        secret.
+        order; left out with no replica) and ``UserPoolEndpoint<Region>``
+        (``UserPoolEndpointEuWest1``, ...) for the primary and each replica: the user pools API
+        a client fails over to. Never a client secret.
         """
         config = consumer_config(
             user_pool=self.user_pool,
@@ -541,10 +546,12 @@ class CognitoAuth(Construct):
         if self.user_files_bucket is not None:
             config["UserFilesBucket"] = self.user_files_bucket.bucket_name
         if self.replication is not None:
-            config["IssuerType"] = "UPDATED"
+            # As cognito_tokens and CognitoLambdaAuthorizer take it: issuer_type="updated".
+            config["IssuerType"] = issuer_type_of(self.user_pool)
             primary = Stack.of(self.user_pool)
             regions = [primary.region, *self.replication.settings.regions]
-            config["ReplicaRegions"] = ",".join(regions[1:])
+            if len(regions) > 1:  # SSM refuses an empty parameter value
+                config["ReplicaRegions"] = ",".join(regions[1:])
             for region in regions:
                 endpoint = f"https://cognito-idp.{region}.{primary.url_suffix}/"
                 config[f"UserPoolEndpoint{region_suffix(region)}"] = endpoint
@@ -563,11 +570,8 @@ class CognitoAuth(Construct):
     def issuer_url(self) -> str:
         """The ``iss`` claim of the pool's tokens: what backends compare tokens against; with
         replication, the updated issuer in the pool's (primary) Region, the same for tokens of
-        every replica."""
-        if getattr(self, "replication", None) is not None:
-            stack = Stack.of(self.user_pool)
-            return updated_issuer_url(stack.region, self.user_pool.user_pool_id, stack.url_suffix)
-        return f"https://{self.user_pool.user_pool_provider_name}"
+        every replica (``issuer_url_of``)."""
+        return issuer_url_of(self.user_pool)
 
     @property
     def jwks_url(self) -> str:

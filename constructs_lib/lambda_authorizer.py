@@ -46,6 +46,7 @@ from constructs_lib.own_handler import (
     python_version,
 )
 from constructs_lib.triggers import TriggerFunction
+from constructs_lib.user_pool import issuer_type_of
 from constructs_lib.validation import Problems, is_token
 
 HANDLER = "api_authorizer.handler"
@@ -164,7 +165,8 @@ class CognitoLambdaAuthorizer(Construct):
             Default: False.
         token_use: ``"access"`` or ``"id"``. Default: ``"access"``.
         issuer_type: The pool's issuer configuration, ``"original"`` or ``"updated"``
-            (multi-Region replication). Default: ``"original"``.
+            (multi-Region replication). Default: read from the pool (``issuer_type_of``):
+            ``"updated"`` for a pool replicated by this library, else ``"original"``.
         jwks_region: The Region to fetch the JWKS from (a replica's, next to the API).
             Default: the pool's Region.
         required_scopes: Scopes that must all be granted. Default: none.
@@ -195,7 +197,7 @@ class CognitoLambdaAuthorizer(Construct):
         user_pool_clients: Sequence[cognito.IUserPoolClient] = (),
         any_client: bool = False,
         token_use: Literal["access", "id"] = "access",
-        issuer_type: Literal["original", "updated"] = "original",
+        issuer_type: Literal["original", "updated"] | None = None,
         jwks_region: str | None = None,
         required_scopes: Sequence[str] = (),
         required_groups: Sequence[str] = (),
@@ -217,6 +219,8 @@ class CognitoLambdaAuthorizer(Construct):
             token_use in ("access", "id"),
             f"token_use must be 'access' or 'id', got {token_use!r}",
         )
+        if issuer_type is None:
+            issuer_type = issuer_type_of(user_pool)
         problems.check(
             issuer_type in ("original", "updated"),
             f"issuer_type must be 'original' or 'updated', got {issuer_type!r}",

@@ -54,7 +54,7 @@ from constructs_lib.triggers import (
     Triggers,
     bundled_trigger_functions,
 )
-from constructs_lib.user_pool import SecureUserPool, SesEmail
+from constructs_lib.user_pool import SecureUserPool, SesEmail, updated_issuer_url
 from constructs_lib.validation import Problems, is_token
 
 #: A commercial, GovCloud or other partition Region name: ``us-west-2``, ``us-gov-west-1``.
@@ -121,13 +121,6 @@ class Replication:
 def region_suffix(region: str) -> str:
     """``us-west-2`` -> ``UsWest2``: the part of stack names and output keys for a Region."""
     return "".join(part.capitalize() for part in region.split("-"))
-
-
-def updated_issuer_url(region: str, user_pool_id: str, url_suffix: str = "amazonaws.com") -> str:
-    """``https://issuer-cognito-idp.<primary region>.<suffix>/<pool id>``: the updated issuer.
-    See https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html
-    """
-    return f"https://issuer-cognito-idp.{region}.{url_suffix}/{user_pool_id}"
 
 
 # Validation -------------------------------------------------------------------------------

@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from enum import Enum
+from typing import Literal
 
-from aws_cdk import Annotations, RemovalPolicy
+from aws_cdk import Annotations, RemovalPolicy, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -794,3 +795,33 @@ __all__ = [
     "UserPoolSettings",
     "user_pool_problems",
 ]
+
+
+#: ``"original"``: ``https://cognito-idp.<region>.<suffix>/<pool id>``; ``"updated"``: the
+#: multi-Region issuer ``https://issuer-cognito-idp.<primary region>.<suffix>/<pool id>``.
+#: See https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html
+IssuerType = Literal["original", "updated"]
+
+
+def updated_issuer_url(region: str, user_pool_id: str, url_suffix: str = "amazonaws.com") -> str:
+    """``https://issuer-cognito-idp.<primary region>.<suffix>/<pool id>``: the updated issuer."""
+    return f"https://issuer-cognito-idp.{region}.{url_suffix}/{user_pool_id}"
+
+
+def issuer_type_of(user_pool: cognito.IUserPool) -> IssuerType:
+    """The issuer form the pool's tokens carry, read from its issuer configuration: what every
+    verifier and authorizer of the pool must be given (an imported pool: ``"original"``)."""
+    cfn = user_pool.node.default_child if isinstance(user_pool, cognito.UserPool) else None
+    if isinstance(cfn, cognito.CfnUserPool):
+        config = cfn.issuer_configuration
+        if isinstance(config, cognito.CfnUserPool.IssuerConfigurationProperty):
+            return "updated" if config.type == "UPDATED" else "original"
+    return "original"
+
+
+def issuer_url_of(user_pool: cognito.IUserPool) -> str:
+    """The ``iss`` claim of the pool's tokens, in either issuer form (``issuer_type_of``)."""
+    if issuer_type_of(user_pool) == "updated":
+        stack = Stack.of(user_pool)
+        return updated_issuer_url(stack.region, user_pool.user_pool_id, stack.url_suffix)
+    return f"https://{user_pool.user_pool_provider_name}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from aws_cdk.assertions import Match, Template
 
 from tests.conftest import new_app
@@ -100,3 +101,58 @@ def test_default_domain_prefix_is_unique_per_account_and_stack() -> None:
     suffix = first["Fn::Join"][1][2]
     assert re.fullmatch(r"-[0-9a-f]{6}", suffix)
     assert suffix != other["Fn::Join"][1][2]
+
+
+def _example_with(**overrides: object) -> Template:
+    """The shipped example with ``-c key=value`` overrides, as the CDK CLI passes them."""
+    app = new_app()
+    for key, value in overrides.items():
+        app.node.set_context(key, value)
+    return Template.from_stack(example_stack(app))
+
+
+def _clients(template: Template) -> dict[str, dict[str, object]]:
+    found = template.find_resources("AWS::Cognito::UserPoolClient")
+    return {r["Properties"]["ClientName"]: r["Properties"] for r in found.values()}
+
+
+@pytest.mark.parametrize("provider", ["google", "facebook", "apple", "amazon", "saml", "oidc"])
+def test_enabling_a_shipped_provider_splits_native_and_federated_clients(provider: str) -> None:
+    template = _example_with(**{f"cognito_auth.identity_providers.{provider}.enabled": "true"})
+    clients = _clients(template)
+    assert set(clients) == {"web", "web-federated"}
+    web, federated = clients["web"], clients["web-federated"]
+    assert web["SupportedIdentityProviders"] == ["COGNITO"]
+    assert "COGNITO" not in federated["SupportedIdentityProviders"]  # type: ignore[operator]
+    # The native client rotates as cdk.json asks; the federated-only one keeps its one flow,
+    # ALLOW_REFRESH_TOKEN_AUTH, which Cognito refuses with rotation.
+    assert web["RefreshTokenRotation"] == {"Feature": "ENABLED", "RetryGracePeriodSeconds": 10}
+    assert "RefreshTokenRotation" not in federated
+    assert federated["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
+
+
+def test_rotation_is_switched_off_with_its_enabled_flag_alone() -> None:
+    template = _example_with(**{"cognito_auth.web_client.refresh_token_rotation.enabled": "false"})
+    web = _clients(template)["web"]
+    assert "RefreshTokenRotation" not in web
+    assert web["ExplicitAuthFlows"] == ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+
+
+def test_terms_reach_every_client_users_sign_up_through() -> None:
+    template = _example_with(
+        **{
+            "cognito_auth.terms.enabled": "true",
+            "cognito_auth.identity_providers.google.enabled": "true",
+        }
+    )
+    terms = template.find_resources("AWS::Cognito::Terms")
+    names = sorted(
+        (r["Properties"]["TermsName"], r["Properties"]["ClientId"]["Ref"]) for r in terms.values()
+    )
+    clients = template.find_resources("AWS::Cognito::UserPoolClient")
+    ids = {r["Properties"]["ClientName"]: logical for logical, r in clients.items()}
+    assert names == sorted(
+        (kind, ids[client])
+        for kind in ("privacy-policy", "terms-of-use")
+        for client in ("web", "web-federated")
+    )

@@ -455,12 +455,47 @@ def test_consumer_config_gives_the_issuer_in_use_and_the_endpoints_per_region(
     assert stack.resolve(config["JwksUrl"]) == stack.resolve(
         f"{auth.issuer_url}/.well-known/jwks.json"
     )
-    assert config["IssuerType"] == "UPDATED"
+    # As cognito_tokens and CognitoLambdaAuthorizer take it (issuer_type="updated").
+    assert config["IssuerType"] == "updated"
     assert config["ReplicaRegions"] == REPLICA
     assert stack.resolve(config["UserPoolEndpointEuWest1"]) == {
         "Fn::Join": ["", ["https://cognito-idp.eu-west-1.", {"Ref": "AWS::URLSuffix"}, "/"]]
     }
     assert "UserPoolEndpointUsWest2" in config
+
+
+def test_with_no_replica_left_the_outputs_hold_no_empty_value() -> None:
+    # Replication(regions=[]) is how replication is turned off; SSM refuses empty values, so
+    # ReplicaRegions is left out rather than published as "".
+    _, auth = build(Replication(regions=[]))
+    config = auth.consumer_config()
+    assert config["IssuerType"] == "updated"
+    assert "ReplicaRegions" not in config
+    assert all(value != "" for value in config.values())
+
+
+def test_authorizers_of_a_replicated_pool_expect_the_updated_issuer() -> None:
+    from constructs_lib.authorizers import http_api_jwt_authorizer
+    from constructs_lib.lambda_authorizer import CognitoLambdaAuthorizer
+
+    app, auth = build()
+    stack = Stack.of(auth)
+    client = auth.clients["web"]
+    http = http_api_jwt_authorizer(
+        user_pool=auth.user_pool, user_pool_clients=[client], authorization_scopes=["openid"]
+    )
+    assert stack.resolve(http.issuer) == stack.resolve(auth.issuer_url)
+    assert "issuer-cognito-idp" in json.dumps(stack.resolve(http.issuer))
+    CognitoLambdaAuthorizer(
+        stack, "ApiAuthorizer", user_pool=auth.user_pool, user_pool_clients=[client]
+    )
+    functions = Template.from_stack(stack).find_resources("AWS::Lambda::Function")
+    (environment,) = [
+        f["Properties"]["Environment"]["Variables"]
+        for f in functions.values()
+        if "ISSUER_TYPE" in f["Properties"].get("Environment", {}).get("Variables", {})
+    ]
+    assert environment["ISSUER_TYPE"] == "updated"
 
 
 def test_without_replication_the_issuer_is_the_original_one() -> None:
