@@ -478,7 +478,7 @@ def test_authorizers_of_a_replicated_pool_expect_the_updated_issuer() -> None:
     from constructs_lib.authorizers import http_api_jwt_authorizer
     from constructs_lib.lambda_authorizer import CognitoLambdaAuthorizer
 
-    app, auth = build()
+    _, auth = build()
     stack = Stack.of(auth)
     client = auth.clients["web"]
     http = http_api_jwt_authorizer(
