@@ -268,6 +268,15 @@ class CognitoAuth(Construct):
         if settings is None:
             return
         functions = self.triggers.functions if self.triggers is not None else {}
+        if self.replication is not None and self.replication.settings.regions:
+            Annotations.of(self).add_warning_v2(
+                "cognito-auth:operationsPrimaryRegionOnly",
+                "operations watch and shield the pool in its own Region only: the replica "
+                f"Regions {list(self.replication.settings.regions)!r} get no alarms, web ACL or "
+                "log delivery from this library (WAF and log export are set per Region), so "
+                "watch the replica Region's triggers and sign-ins with alarms of your own "
+                "before relying on failover",
+            )
         # "Operations" is public contract: the log groups' logical IDs derive from it.
         self.operations = AuthOperations(
             self,

@@ -587,6 +587,13 @@ _ARGUMENT_OF = {
     "DEFAULT_GROUP": "default_group",
     "PROFILE_TABLE_NAME": "profile_table",
     "PROFILE_ATTRIBUTES": "profile_attributes",
+    "EMAIL_ATTRIBUTES": "email_attributes",
+    "LOWERCASE_EMAIL": "lowercase_email",
+    "GROUPS_ATTRIBUTE": "groups_attribute",
+    "GROUPS_OUTPUT_ATTRIBUTE": "groups_output_attribute",
+    "GROUPS_ALLOWED": "groups_allowed",
+    "GROUPS_MAX_LENGTH": "groups_max_length",
+    "DROP_ATTRIBUTES": "drop_attributes",
 }
 _ENV_VARIABLE = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
 

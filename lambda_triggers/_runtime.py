@@ -73,8 +73,15 @@ def env_bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be 'true' or 'false', got {raw!r}")
 
 
-def env_number(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
-    """Return a numeric variable not below ``minimum``."""
+def env_number(
+    env: Mapping[str, str],
+    name: str,
+    default: float,
+    *,
+    minimum: float,
+    maximum: float | None = None,
+) -> float:
+    """Return a numeric variable from ``minimum`` to ``maximum`` (when given)."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -84,6 +91,8 @@ def env_number(env: Mapping[str, str], name: str, default: float, *, minimum: fl
         raise ConfigurationError(f"{name} must be a number, got {raw!r}") from None
     if value < minimum:
         raise ConfigurationError(f"{name} must be at least {minimum:g}, got {raw!r}")
+    if maximum is not None and value > maximum:
+        raise ConfigurationError(f"{name} must be at most {maximum:g}, got {raw!r}")
     return value
 
 

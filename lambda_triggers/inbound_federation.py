@@ -39,7 +39,7 @@ Environment variables (read once per Lambda instance):
     GROUPS_ATTRIBUTE: The provider's group claim. Default: unset, groups untouched.
     GROUPS_OUTPUT_ATTRIBUTE: Where the joined groups go. Default: ``GROUPS_ATTRIBUTE``.
     GROUPS_ALLOWED: Comma-separated group names to keep. Default: all.
-    GROUPS_MAX_LENGTH: Longest joined value, at least 1. Default: 2048.
+    GROUPS_MAX_LENGTH: Longest joined value, 1 to 2048. Default: 2048.
     DROP_ATTRIBUTES: Comma-separated claims never passed on. Default: none.
 
 No AWS calls, so no IAM permissions and no network time: well inside Cognito's 5 s.
@@ -138,7 +138,13 @@ class Settings(_runtime.Record):
             groups_output_attribute=output,
             groups_allowed=allowed,
             groups_max_length=int(
-                _runtime.env_number(env, "GROUPS_MAX_LENGTH", DEFAULT_GROUPS_MAX_LENGTH, minimum=1)
+                _runtime.env_number(
+                    env,
+                    "GROUPS_MAX_LENGTH",
+                    DEFAULT_GROUPS_MAX_LENGTH,
+                    minimum=1,
+                    maximum=DEFAULT_GROUPS_MAX_LENGTH,
+                )
             ),
             drop_attributes=dropped,
         )

@@ -136,16 +136,21 @@ def test_fails_when_an_own_function_and_the_bundled_trigger_both_take_inbound_fe
     [
         (
             InboundFederation(groups_allowed=["admins"]),
-            "triggers.inbound_federation: GROUPS_OUTPUT_ATTRIBUTE and GROUPS_ALLOWED need "
-            "GROUPS_ATTRIBUTE",
+            "triggers.inbound_federation: groups_output_attribute and groups_allowed need "
+            "groups_attribute",
         ),
         (
             InboundFederation(groups_attribute="groups", drop_attributes=["groups"]),
-            "triggers.inbound_federation: DROP_ATTRIBUTES names the group claim 'groups'",
+            "triggers.inbound_federation: drop_attributes names the group claim 'groups'",
         ),
         (
             InboundFederation(groups_max_length=0),
-            "triggers.inbound_federation: GROUPS_MAX_LENGTH must be at least 1, got '0'",
+            "triggers.inbound_federation: groups_max_length must be at least 1, got '0'",
+        ),
+        (
+            # A string user attribute holds at most 2048 characters.
+            InboundFederation(groups_max_length=5000),
+            "triggers.inbound_federation: groups_max_length must be at most 2048, got '5000'",
         ),
     ],
 )

@@ -423,6 +423,21 @@ def test_totp_leaves_a_warning_as_replicas_do_not_support_it(
     )
 
 
+def test_operations_with_replicas_leave_a_warning_that_they_watch_the_primary_only() -> None:
+    from constructs_lib.operations import OperationsSettings
+
+    app, _ = build(operations=OperationsSettings())
+    stack = app.node.find_child("Auth")
+    assert isinstance(stack, Stack)
+    Annotations.from_stack(stack).has_warning(
+        "/Auth/Auth",
+        Match.string_like_regexp("operations watch and shield the pool in its own Region only"),
+    )
+    replica = app.node.find_child("AuthReplicaUsWest2")
+    assert isinstance(replica, Stack)
+    assert Template.from_stack(replica).find_resources("AWS::CloudWatch::Alarm") == {}
+
+
 # "carried": the stacks with every bundled trigger replication carries (defined below).
 @pytest.mark.parametrize("built", ["replicated", "carried"])
 def test_every_replication_stack_passes_cfn_lint(
