@@ -300,7 +300,8 @@ def issuer_url(
     if issuer_type == "updated" and region is not None and region != primary:
         raise ValueError(
             f"region={region!r}: an updated issuer always names the primary Region "
-            f"({primary!r}); pick the Region that serves the keys with jwks_region"
+            f"({primary!r}); give region to jwks_url() or the verifier, which fetch the keys "
+            "there"
         )
     where = _region(region, primary)
     return f"https://{host}.{where}.{dns_suffix(where)}/{user_pool_id}"

@@ -12,6 +12,12 @@ from constructs_lib.authorizers import (
     http_api_jwt_authorizer,
     rest_api_user_pool_authorizer,
 )
+from constructs_lib.branding import (
+    Branding,
+    BrandingAsset,
+    ClassicHostedUiStyle,
+    ManagedLoginStyle,
+)
 from constructs_lib.clients import AppClient, AppClients, MachineClient, ServerClient, WebClient
 from constructs_lib.cognito_auth import CognitoAuth
 from constructs_lib.domain import HostedUi, HostedUiDomain
@@ -32,6 +38,7 @@ from constructs_lib.identity_pool import (
     RoleMapping,
     SecureIdentityPool,
 )
+from constructs_lib.lambda_authorizer import CognitoLambdaAuthorizer
 from constructs_lib.operations import (
     AlarmSettings,
     AuthEventsDestination,
@@ -41,12 +48,16 @@ from constructs_lib.operations import (
     OperationsSettings,
     WafSettings,
 )
+from constructs_lib.own_handler import own_handler_function
 from constructs_lib.replication import RegionalSettings, Replication, UserPoolReplication
 from constructs_lib.resource_servers import CustomScope, ResourceServer, ResourceServers
+from constructs_lib.terms import ClientTerms, TermsDocuments
 from constructs_lib.triggers import (
+    INBOUND_FEDERATION,
     ClaimsFailMode,
     ClaimsTable,
     CustomMessages,
+    InboundFederation,
     MessageTemplate,
     PoolMigration,
     PostConfirmation,
@@ -74,6 +85,7 @@ from constructs_lib.user_pool import (
 )
 
 __all__ = [
+    "INBOUND_FEDERATION",
     "AdaptiveAction",
     "AlarmSettings",
     "AmazonLogin",
@@ -84,10 +96,15 @@ __all__ = [
     "AppleLogin",
     "AuthEventsDestination",
     "AuthOperations",
+    "Branding",
+    "BrandingAsset",
     "ClaimRule",
     "ClaimsFailMode",
     "ClaimsTable",
+    "ClassicHostedUiStyle",
+    "ClientTerms",
     "CognitoAuth",
+    "CognitoLambdaAuthorizer",
     "CompromisedCredentialsAction",
     "ConfigurationError",
     "ConsumerParameters",
@@ -102,8 +119,10 @@ __all__ = [
     "HostedUiDomain",
     "HttpApiAuthorization",
     "IdentityPoolSettings",
+    "InboundFederation",
     "LogDeliverySettings",
     "MachineClient",
+    "ManagedLoginStyle",
     "MessageTemplate",
     "OidcEndpointUrls",
     "OidcLogin",
@@ -124,6 +143,7 @@ __all__ = [
     "SecureUserPool",
     "ServerClient",
     "SesEmail",
+    "TermsDocuments",
     "ThreatProtection",
     "Triggers",
     "UserFiles",
@@ -137,29 +157,9 @@ __all__ = [
     "consumer_config",
     "define_app_access",
     "http_api_jwt_authorizer",
+    "own_handler_function",
     "rest_api_user_pool_authorizer",
     "user_files_statements",
-]
-
-# Newer Cognito capabilities: own branding, terms documents, the inbound federation trigger.
-from constructs_lib.branding import (
-    Branding,
-    BrandingAsset,
-    ClassicHostedUiStyle,
-    ManagedLoginStyle,
-)
-from constructs_lib.terms import ClientTerms, TermsDocuments
-from constructs_lib.triggers import INBOUND_FEDERATION, InboundFederation
-
-__all__ += [
-    "INBOUND_FEDERATION",
-    "Branding",
-    "BrandingAsset",
-    "ClassicHostedUiStyle",
-    "ClientTerms",
-    "InboundFederation",
-    "ManagedLoginStyle",
-    "TermsDocuments",
 ]
 
 

@@ -79,7 +79,8 @@ class CognitoAuth(Construct):
     With no arguments it defines a secure user pool (see README, "Default settings") and nothing
     that costs extra or opens access. The constructor reads as a recipe: judge every argument,
     then define the pool, its triggers, identity providers, clients and domain (with their
-    branding), the clients' terms documents, the identity pool and the per-user files.
+    branding), the clients' terms documents, the identity pool, the per-user files, the
+    replication to other Regions and the operations that watch and shield it all.
 
     Args:
         scope: The parent construct.
@@ -535,7 +536,7 @@ class CognitoAuth(Construct):
 
     def consumer_config(self) -> dict[str, str]:
         """What a frontend or backend needs, keyed as output IDs: ``Region``, ``UserPoolId``,
-        ``IssuerUrl``, ``JwksUrl``, ``ClientId<Name>`` / ``Scopes<Name>`` /
+        ``UserPoolArn``, ``IssuerUrl``, ``JwksUrl``, ``ClientId<Name>`` / ``Scopes<Name>`` /
         ``ClientSecretArn<Name>`` per client, and with a domain ``HostedUiBaseUrl``,
         ``AuthorizeUrl``, ``TokenUrl``, ``LogoutUrl``, ``UserInfoUrl``; ``IdentityPoolId`` and
         ``UserFilesBucket`` when defined. With replication: ``IssuerType`` (``updated``: the

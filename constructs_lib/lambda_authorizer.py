@@ -22,6 +22,7 @@ docstring explains why that key is right.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -251,8 +252,6 @@ class CognitoLambdaAuthorizer(Construct):
         )
         problems.raise_if_any()
         super().__init__(scope, construct_id)
-        import json
-
         environment = {
             "USER_POOL_ID": user_pool.user_pool_id,
             "CLIENT_IDS": "ANY_CLIENT"

@@ -60,7 +60,7 @@ def test_the_example_app_with_replication_defines_the_replica_region_stacks(
     primary = app.node.find_child("CognitoAuthExample")
     assert isinstance(primary, Stack)
     outputs = Template.from_stack(primary).to_json()["Outputs"]
-    assert outputs["IssuerType"]["Value"] == "UPDATED"
+    assert outputs["IssuerType"]["Value"] == "updated"
     assert "UserPoolEndpointUsWest2" in outputs
 
 
