@@ -227,6 +227,8 @@ def operations_problems(
 ) -> None:
     """Add every problem of ``settings`` to ``problems``. ``threat_protection_plus`` says
     whether the pool is on the Plus plan with threat protection (None: unknown, not judged)."""
+    if not _types_ok(settings, problems):
+        return
     _alarm_problems(settings.alarms, problems)
     if settings.waf.enabled:
         _waf_problems(settings.waf, problems)
@@ -254,6 +256,94 @@ def operations_problems(
             "operations.expected_peak_sign_ins_per_second must be a whole number of at "
             f"least 1, got {peak!r}"
         )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _types_ok(settings: object, problems: Problems) -> bool:
+    """Add a problem for every field of the wrong type; True when every field has its type
+    (the value checks then run on values they can compare)."""
+    found = Problems(problems.where)
+
+    def check(name: str, value: object, ok: bool, allowed: str) -> bool:
+        return found.check(ok, f"operations.{name} must be {allowed}, got {value!r}")
+
+    def flag(name: str, value: object) -> None:
+        check(name, value, isinstance(value, bool), "True or False")
+
+    if not check(
+        "operations",
+        settings,
+        isinstance(settings, OperationsSettings),
+        "an OperationsSettings(...)",
+    ):
+        problems.extend(found)
+        return False
+    assert isinstance(settings, OperationsSettings)
+    alarms, dashboard, waf, delivery = (
+        settings.alarms,
+        settings.dashboard,
+        settings.waf,
+        settings.log_delivery,
+    )
+    if check("alarms", alarms, isinstance(alarms, AlarmSettings), "an AlarmSettings(...)"):
+        for name in ("enabled", "throttles", "triggers"):
+            flag(f"alarms.{name}", getattr(alarms, name))
+        topic = alarms.topic
+        check(
+            "alarms.topic",
+            topic,
+            topic is None or hasattr(topic, "topic_arn"),
+            "an SNS topic (sns.ITopic) or None",
+        )
+        for name in ("quota_utilization_percent", "sign_in_success_ratio_min"):
+            value = getattr(alarms, name)
+            check(f"alarms.{name}", value, value is None or _is_number(value), "a number or None")
+    if check(
+        "dashboard", dashboard, isinstance(dashboard, DashboardSettings), "a DashboardSettings(...)"
+    ):
+        flag("dashboard.enabled", dashboard.enabled)
+        name = dashboard.dashboard_name
+        check("dashboard.dashboard_name", name, name is None or isinstance(name, str), "a string")
+    if check("waf", waf, isinstance(waf, WafSettings), "a WafSettings(...)"):
+        for name in ("enabled", "count_only", "logging"):
+            flag(f"waf.{name}", getattr(waf, name))
+        window = waf.evaluation_window
+        check(
+            "waf.evaluation_window",
+            window,
+            isinstance(window, Duration),
+            "a Duration (Duration.minutes(1), 2, 5 or 10)",
+        )
+        groups = waf.managed_rule_groups
+        check(
+            "waf.managed_rule_groups",
+            groups,
+            isinstance(groups, Sequence)
+            and not isinstance(groups, str)
+            and all(isinstance(g, str) for g in groups),
+            "a list of rule group names (strings)",
+        )
+    if check(
+        "log_delivery",
+        delivery,
+        isinstance(delivery, LogDeliverySettings),
+        "a LogDeliverySettings(...)",
+    ):
+        flag("log_delivery.enabled", delivery.enabled)
+        flag("log_delivery.user_notification_errors", delivery.user_notification_errors)
+        events = delivery.user_auth_events
+        check(
+            "log_delivery.user_auth_events",
+            events,
+            events is None or isinstance(events, AuthEventsDestination),
+            "AuthEventsDestination.cloudwatch_logs(), .s3_bucket(bucket), "
+            ".firehose(stream_arn) or None",
+        )
+    problems.extend(found)
+    return not found
 
 
 def _alarm_problems(alarms: AlarmSettings, problems: Problems) -> None:

@@ -687,6 +687,99 @@ def test_fails_when_the_dashboard_name_has_other_characters(stack: Stack) -> Non
     )
 
 
+WRONG_TYPES = [
+    (
+        OperationsSettings(log_delivery=LogDeliverySettings(user_auth_events="info")),  # type: ignore[arg-type]
+        "operations.log_delivery.user_auth_events must be AuthEventsDestination.cloudwatch_logs(), "
+        ".s3_bucket(bucket), .firehose(stream_arn) or None, got 'info'",
+    ),
+    (
+        OperationsSettings(log_delivery=LogDeliverySettings(user_notification_errors="yes")),  # type: ignore[arg-type]
+        "operations.log_delivery.user_notification_errors must be True or False, got 'yes'",
+    ),
+    (
+        OperationsSettings(log_delivery=LogDeliverySettings(enabled=1)),  # type: ignore[arg-type]
+        "operations.log_delivery.enabled must be True or False, got 1",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(quota_utilization_percent="80")),  # type: ignore[arg-type]
+        "operations.alarms.quota_utilization_percent must be a number or None, got '80'",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(sign_in_success_ratio_min=True)),  # type: ignore[arg-type]
+        "operations.alarms.sign_in_success_ratio_min must be a number or None, got True",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(triggers="no")),  # type: ignore[arg-type]
+        "operations.alarms.triggers must be True or False, got 'no'",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(throttles=None)),  # type: ignore[arg-type]
+        "operations.alarms.throttles must be True or False, got None",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(topic="arn:aws:sns:us-east-1:1:t")),  # type: ignore[arg-type]
+        "operations.alarms.topic must be an SNS topic (sns.ITopic) or None, "
+        "got 'arn:aws:sns:us-east-1:1:t'",
+    ),
+    (
+        OperationsSettings(dashboard=DashboardSettings(dashboard_name=7)),  # type: ignore[arg-type]
+        "operations.dashboard.dashboard_name must be a string, got 7",
+    ),
+    (
+        OperationsSettings(waf=WafSettings(count_only="true")),  # type: ignore[arg-type]
+        "operations.waf.count_only must be True or False, got 'true'",
+    ),
+    (
+        OperationsSettings(waf=WafSettings(evaluation_window=300)),  # type: ignore[arg-type]
+        "operations.waf.evaluation_window must be a Duration (Duration.minutes(1), 2, 5 or 10), "
+        "got 300",
+    ),
+    (
+        OperationsSettings(waf=WafSettings(managed_rule_groups="AWSManagedRulesCommonRuleSet")),
+        "operations.waf.managed_rule_groups must be a list of rule group names (strings), "
+        "got 'AWSManagedRulesCommonRuleSet'",
+    ),
+    (
+        OperationsSettings(waf="off"),  # type: ignore[arg-type]
+        "operations.waf must be a WafSettings(...), got 'off'",
+    ),
+    (
+        OperationsSettings(alarms=False),  # type: ignore[arg-type]
+        "operations.alarms must be an AlarmSettings(...), got False",
+    ),
+]
+
+
+@pytest.mark.parametrize(("operations", "message"), WRONG_TYPES)
+def test_fails_when_a_setting_has_the_wrong_type(
+    stack: Stack, operations: OperationsSettings, message: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        auth(stack, operations)
+    assert list(raised.value.problems) == [f"CognitoAuth: {message}"]
+    assert stack.node.try_find_child("Auth") is None  # nothing was defined
+
+
+def test_fails_when_auth_operations_alone_gets_the_wrong_type(stack: Stack) -> None:
+    pool = cognito.UserPool.from_user_pool_id(stack, "Pool", "us-east-1_Example1")
+    with pytest.raises(ConfigurationError) as raised:
+        AuthOperations(
+            stack,
+            "Ops",
+            user_pool=pool,
+            settings=OperationsSettings(
+                log_delivery=LogDeliverySettings(user_auth_events="info")  # type: ignore[arg-type]
+            ),
+        )
+    assert list(raised.value.problems) == [
+        "AuthOperations: operations.log_delivery.user_auth_events must be "
+        "AuthEventsDestination.cloudwatch_logs(), .s3_bucket(bucket), .firehose(stream_arn) or "
+        "None, got 'info'"
+    ]
+    assert stack.node.try_find_child("Ops") is None
+
+
 def test_all_problems_are_reported_together(stack: Stack) -> None:
     with pytest.raises(ConfigurationError) as raised:
         auth(
