@@ -305,8 +305,10 @@ def _types_ok(settings: object, problems: Problems) -> bool:
         "dashboard", dashboard, isinstance(dashboard, DashboardSettings), "a DashboardSettings(...)"
     ):
         flag("dashboard.enabled", dashboard.enabled)
-        name = dashboard.dashboard_name
-        check("dashboard.dashboard_name", name, name is None or isinstance(name, str), "a string")
+        title = dashboard.dashboard_name
+        check(
+            "dashboard.dashboard_name", title, title is None or isinstance(title, str), "a string"
+        )
     if check("waf", waf, isinstance(waf, WafSettings), "a WafSettings(...)"):
         for name in ("enabled", "count_only", "logging"):
             flag(f"waf.{name}", getattr(waf, name))
