@@ -436,7 +436,8 @@ class AuthOperations(Construct):
         settings: What to define. Default: ``OperationsSettings()`` (everything on).
         trigger_functions: The pool's trigger functions by a stable name (the key of the
             pool's ``LambdaConfig``, e.g. ``"preSignUp"``): their alarms and dashboard
-            widgets. Default: none.
+            widgets, one set per function however many names it is under (the alarms' IDs
+            from its first name, their texts naming every one). Default: none.
 
     Attributes:
         alarm_topic: Where the alarms go (None with alarms off).
@@ -481,6 +482,7 @@ class AuthOperations(Construct):
         self.user_pool = user_pool
         self.settings = settings
         self.trigger_functions = functions
+        self._watched = _by_function(functions)
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         self.alarm_topic: sns.ITopic | None = None
         self.dashboard: cloudwatch.Dashboard | None = None
@@ -753,12 +755,19 @@ class AuthOperations(Construct):
                 ),
             )
         if settings.triggers:
-            for name, function in self.trigger_functions.items():
-                self._trigger_alarms(parent, name, function, action)
+            for name, label, function in self._watched:
+                self._trigger_alarms(parent, name, label, function, action)
 
     def _trigger_alarms(
-        self, parent: Construct, name: str, function: lambda_.IFunction, action: Any
+        self,
+        parent: Construct,
+        name: str,
+        label: str,
+        function: lambda_.IFunction,
+        action: Any,
     ) -> None:
+        """Errors, throttles and duration alarms of one function; ``name`` (its first
+        operation) makes the construct IDs, ``label`` (every operation it serves) the text."""
         period = defaults.COGNITO_METRIC_PERIOD
         limit_ms = int(defaults.TRIGGER_DURATION_ALARM.to_milliseconds())
         self._alarm(
@@ -769,7 +778,7 @@ class AuthOperations(Construct):
             threshold=1,
             operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             description=(
-                f"Trigger {name} failed. Means: the {name} function raised or timed out; "
+                f"Trigger {label} failed. Means: the {label} function raised or timed out; "
                 "Cognito retries and then fails the user's request (sign-up, sign-in or token "
                 "refresh) with an error. Do: read the function's log group for the error, roll "
                 "back a bad release, check the tables or APIs it calls. Runbook: README, "
@@ -784,7 +793,7 @@ class AuthOperations(Construct):
             threshold=1,
             operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             description=(
-                f"Trigger {name} throttled. Means: Lambda refused to run the {name} function "
+                f"Trigger {label} throttled. Means: Lambda refused to run the {label} function "
                 "(account or reserved concurrency reached), so Cognito failed users' requests. "
                 "Do: raise the Lambda concurrency quota or the function's reserved "
                 "concurrency; check what else uses the account's concurrency. Runbook: "
@@ -801,7 +810,7 @@ class AuthOperations(Construct):
             evaluation_periods=3,
             datapoints_to_alarm=2,
             description=(
-                f"Trigger {name} slow. Means: the 99th percentile duration of the {name} "
+                f"Trigger {label} slow. Means: the 99th percentile duration of the {label} "
                 f"function was above {limit_ms} ms, 80 % of the 5 seconds Cognito waits for a "
                 "trigger, in 2 of 3 periods of 5 minutes; past 5 s users' requests fail. Do: "
                 "look for slow calls (DynamoDB, other APIs) in the logs, cold starts, memory; "
@@ -924,8 +933,8 @@ class AuthOperations(Construct):
                 cloudwatch.GraphWidget(
                     title="Trigger duration p99 (ms; Cognito waits 5000)",
                     left=[
-                        fn.metric_duration(period=period, statistic="p99", label=name)
-                        for name, fn in self.trigger_functions.items()
+                        fn.metric_duration(period=period, statistic="p99", label=label)
+                        for _, label, fn in self._watched
                     ],
                     left_annotations=[
                         cloudwatch.HorizontalAnnotation(
@@ -938,14 +947,14 @@ class AuthOperations(Construct):
                 cloudwatch.GraphWidget(
                     title="Trigger errors and throttles",
                     left=[
-                        fn.metric_errors(period=period, statistic="Sum", label=f"{name} errors")
-                        for name, fn in self.trigger_functions.items()
+                        fn.metric_errors(period=period, statistic="Sum", label=f"{label} errors")
+                        for _, label, fn in self._watched
                     ],
                     right=[
                         fn.metric_throttles(
-                            period=period, statistic="Sum", label=f"{name} throttles"
+                            period=period, statistic="Sum", label=f"{label} throttles"
                         )
-                        for name, fn in self.trigger_functions.items()
+                        for _, label, fn in self._watched
                     ],
                     width=12,
                 ),
@@ -977,6 +986,22 @@ class AuthOperations(Construct):
             period=defaults.COGNITO_METRIC_PERIOD,
             label=label,
         )
+
+
+def _by_function(
+    functions: Mapping[str, lambda_.IFunction],
+) -> list[tuple[str, str, lambda_.IFunction]]:
+    """One entry per function, however many operations it serves (the user-migration function
+    is also ``postAuthentication``): its first operation's name, every name joined with "and"
+    for the alarm texts and widget labels, and the function. Functions are told apart by
+    construct path (two jsii proxies of one function do not compare equal)."""
+    names: dict[str, list[str]] = {}
+    by_path: dict[str, lambda_.IFunction] = {}
+    for name, function in functions.items():
+        path = function.node.path
+        names.setdefault(path, []).append(name)
+        by_path.setdefault(path, function)
+    return [(n[0], " and ".join(n), by_path[path]) for path, n in names.items()]
 
 
 def _seconds(duration: Duration) -> float:

@@ -853,3 +853,74 @@ def test_does_not_fail_when_an_imported_pools_plan_cannot_be_told(stack: Stack) 
     Annotations.from_stack(stack).has_warning(
         "/TestStack/Ops", Match.string_like_regexp("plan of this imported user pool cannot be told")
     )
+
+
+# One function under two operations ------------------------------------------------------
+
+
+def migration_template(stack: Stack) -> Template:
+    """``user_migration_stack`` of the scenarios with operations: the migration function is
+    both the userMigration and the postAuthentication trigger (copy_groups, the default)."""
+    from aws_cdk import aws_iam as iam
+
+    from constructs_lib.triggers import PoolMigration
+
+    old_pool = cognito.UserPool.from_user_pool_arn(
+        stack, "OldPool", "arn:aws:cognito-idp:eu-west-1:210987654321:userpool/eu-west-1_OldPool1"
+    )
+    auth = CognitoAuth(
+        stack,
+        "Auth",
+        triggers=Triggers(
+            user_migration=PoolMigration(
+                from_user_pool=old_pool,
+                from_client=cognito.UserPoolClient.from_user_pool_client_id(
+                    stack, "OldClient", "1example23456789oldclient"
+                ),
+                role_to_assume=iam.Role.from_role_arn(
+                    stack, "OldPoolRole", "arn:aws:iam::210987654321:role/user-migration"
+                ),
+                old_username_attribute="email",
+            )
+        ),
+        operations=OperationsSettings(waf=WafSettings(enabled=False)),
+    )
+    assert auth.triggers is not None
+    assert set(auth.triggers.functions) == {"userMigration", "postAuthentication"}
+    return Template.from_stack(stack)
+
+
+def test_a_function_under_two_operations_gets_one_set_of_alarms(stack: Stack) -> None:
+    template = migration_template(stack)
+    lambda_alarms = {
+        logical_id: props
+        for logical_id, props in alarms(template).items()
+        if props.get("Namespace") == "AWS/Lambda"
+    }
+    assert len(lambda_alarms) == 3  # errors, throttles, duration: not six
+    assert sorted(props["MetricName"] for props in lambda_alarms.values()) == [
+        "Duration",
+        "Errors",
+        "Throttles",
+    ]
+    (function,) = {props["Dimensions"][0]["Value"]["Ref"] for props in lambda_alarms.values()}
+    assert function.startswith("AuthTriggersUserMigration")
+    # Named after the first operation, described with both.
+    errors = alarm_named(template, "userMigrationErrors")
+    assert errors["AlarmDescription"].startswith(
+        "Trigger userMigration and postAuthentication failed. Means: the userMigration and "
+        "postAuthentication function raised or timed out;"
+    )
+    assert not any("postAuthentication" in logical_id for logical_id in alarms(template))
+
+
+def test_a_function_under_two_operations_is_one_line_on_the_dashboard(stack: Stack) -> None:
+    widgets = {w["properties"]["title"]: w for w in dashboard_widgets(migration_template(stack))}
+
+    def labels(title: str) -> list[str]:
+        metrics = widgets[title]["properties"]["metrics"]
+        return sorted(m[-1]["label"] for m in metrics)
+
+    both = "userMigration and postAuthentication"
+    assert labels("Trigger duration p99 (ms; Cognito waits 5000)") == [both]
+    assert labels("Trigger errors and throttles") == [f"{both} errors", f"{both} throttles"]
