@@ -4,7 +4,8 @@ Compares two synthesized CloudFormation templates, or two ``cdk.out`` folders st
 reports every change that would:
 
 * **remove or rename a stateful resource** (user pool, identity pool, domain, groups, clients,
-  resource servers, replicas, tables, buckets, KMS keys, log groups). A new logical ID makes
+  resource servers, replicas, tables and their Region replicas, buckets, KMS keys and replica
+  keys, log groups). A new logical ID makes
   CloudFormation create a new, empty resource and delete the old one, or orphan it when it is
   retained: the app then points at an empty pool. A stateful resource removed while another of
   the same type appears in the same stack is reported as a rename.
@@ -15,6 +16,10 @@ reports every change that would:
   schema lists no create-only property for it, so CloudFormation does not replace the pool; it
   sends the update, Cognito refuses it and the stack rolls back (sign-in attributes, username case
   sensitivity, existing ``Schema`` attributes, a standard attribute's ``Required``).
+* **move a pool replica to another Region**, which Cognito refuses while the old secondary
+  exists (one secondary per pool): reported with the replica procedure, not as a rename.
+* **switch the pool's issuer or key** (``IssuerConfiguration``, ``KeyConfiguration``): the ``iss``
+  of every new token changes, or the key that encrypts the pool's data.
 * **drop** ``DeletionPolicy``/``UpdateReplacePolicy`` ``Retain`` or deletion protection.
 
 Exit 1 with one line per finding, 0 with a one-line summary, 2 on a usage error. ``--json``
@@ -56,6 +61,7 @@ STATEFUL_TYPES = frozenset(
         "AWS::DynamoDB::GlobalTable",
         "AWS::S3::Bucket",
         "AWS::KMS::Key",
+        "AWS::KMS::ReplicaKey",
         "AWS::Logs::LogGroup",
     }
 )
@@ -75,6 +81,8 @@ LOSES = {
     "AWS::DynamoDB::GlobalTable": "every item",
     "AWS::S3::Bucket": "every object",
     "AWS::KMS::Key": "the key: data encrypted with it cannot be decrypted by the new one",
+    "AWS::KMS::ReplicaKey": "the key in its Region: the replica pool and tables there cannot "
+    "decrypt their data without it",
     "AWS::Logs::LogGroup": "the logs",
 }
 
@@ -125,6 +133,59 @@ KEEP_ID = (
     "keep the old construct ID (logical ID {old}); to really start a new pool, move users with "
     "the user-migration trigger (README, 'Moving users to a new pool')"
 )
+KEEP_RESOURCE = (
+    "keep the resource in the app (logical ID {old}); to really start a new pool, move users "
+    "with the user-migration trigger (README, 'Moving users to a new pool')"
+)
+
+#: A user pool has at most one secondary replica, and ``RegionName`` is create-only: a new
+#: Region is a new replica, which Cognito fills again from the primary pool.
+#: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-multi-region.html
+#: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cognito-userpoolreplica.html
+REPLICA_MOVED = (
+    "the pool keeps every user, but Cognito allows one secondary replica only: first deploy "
+    "with Replication(regions=[]) (and cdk destroy the old Region's stacks), then name the new "
+    "Region; the new replica copies the users again from the primary, and only the old "
+    "secondary's Region is given up (README, 'Changing Regions, turning it off')"
+)
+REPLICA_REMOVED = (
+    "intended when turning replication off or as the first step of changing its Region (README, "
+    "'Changing Regions, turning it off'); otherwise keep the Region in Replication(regions=...)"
+)
+REPLICA = "AWS::Cognito::UserPoolReplica"
+
+#: ``IssuerConfiguration`` and ``KeyConfiguration`` are UpdateUserPool parameters that
+#: CloudFormation updates with no interruption, ``ORIGINAL`` and ``AWS_OWNED_KEY`` when absent.
+#: The Cognito documentation (the two API types and the multi-Region replication guide) does not
+#: say that either switch can be undone, so the messages treat it as one-way.
+#: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_IssuerConfigurationType.html
+#: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_KeyConfigurationType.html
+#: https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cognito-userpool-issuerconfiguration.html
+#: https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-multi-region.html
+ISSUER_DEFAULT = {"Type": "ORIGINAL"}
+KEY_DEFAULT = {"KeyType": "AWS_OWNED_KEY"}
+ONE_WAY = "the Cognito documentation does not say this can be switched back: plan it as one-way"
+ISSUER_CHANGED = (
+    "the iss claim of every new token changes ({before} -> {after}; original is "
+    "https://cognito-idp.<region>.amazonaws.com/<pool id>, updated is "
+    "https://issuer-cognito-idp.<primary region>.amazonaws.com/<pool id>): backends that compare "
+    "the deployed issuer refuse the new tokens, while tokens issued before keep the old one"
+)
+ISSUER_ACTION = (
+    "before deploying, make every backend accept both issuer forms for the switch, e.g. "
+    "cognito_tokens.MultiIssuerVerifier over two CognitoJwtVerifiers with issuer_type "
+    "'original' and 'updated' (the Lambda authorizer's issuer_type likewise), until the last "
+    "token of the old issuer has expired; " + ONE_WAY
+)
+KEY_CHANGED = (
+    "the key that encrypts the pool's data changes ({before} -> {after}): Cognito needs the "
+    "customer managed key enabled and usable for as long as the pool uses it, and multi-Region "
+    "replication needs a multi-Region customer managed key"
+)
+KEY_ACTION = (
+    "keep KeyConfiguration as deployed unless the change is meant; keep every key the pool has "
+    "used enabled and retained; " + ONE_WAY
+)
 
 
 class UsageError(Exception):
@@ -144,8 +205,8 @@ class Finding:
         logical_id: The resource's logical ID in the OLD template.
         resource_type: e.g. ``AWS::Cognito::UserPool``.
         property: The property or attribute changed (``-`` for the resource as a whole).
-        kind: ``removed``, ``renamed``, ``replaced``, ``update-fails``, ``retain-dropped`` or
-            ``protection-dropped``.
+        kind: ``removed``, ``renamed``, ``replica-moved``, ``replaced``, ``update-fails``,
+            ``issuer-changed``, ``key-changed``, ``retain-dropped`` or ``protection-dropped``.
         happens: What CloudFormation and Cognito do on deploy.
         action: What to do instead.
     """
@@ -356,6 +417,7 @@ def compare_templates(
             _create_only(add, logical_id, resource_type, old_resource, new_resource, region)
         if resource_type == "AWS::Cognito::UserPool":
             _pool_in_place(add, logical_id, old_resource, new_resource)
+            _pool_issuer_and_key(add, logical_id, old_resource, new_resource)
         if stateful:
             _protection(add, logical_id, resource_type, old_resource, new_resource)
     return findings
@@ -379,7 +441,18 @@ def _removed(
         fate = "CloudFormation deletes the old one"
     candidates = added_by_type.get(resource_type, [])
     keep = KEEP_ID.format(old=logical_id)
-    if candidates:
+    if resource_type == REPLICA and candidates:
+        add(
+            logical_id,
+            resource_type,
+            "-",
+            "replica-moved",
+            f"replica {_replica_region(old_resource)} replaced by {', '.join(candidates)}: "
+            f"CloudFormation creates the new replica before it deletes the old one, Cognito "
+            f"refuses a second secondary replica and the stack rolls back",
+            REPLICA_MOVED,
+        )
+    elif candidates:
         add(
             logical_id,
             resource_type,
@@ -389,6 +462,16 @@ def _removed(
             f"new, empty resource without {loses}; {fate}",
             keep,
         )
+    elif resource_type == REPLICA:
+        add(
+            logical_id,
+            resource_type,
+            "-",
+            "removed",
+            f"replica {_replica_region(old_resource)} removed from the template: CloudFormation "
+            f"deletes the secondary pool there (the primary keeps every user)",
+            REPLICA_REMOVED,
+        )
     else:
         add(
             logical_id,
@@ -396,7 +479,7 @@ def _removed(
             "-",
             "removed",
             f"removed from the template: {fate}, with {loses}",
-            f"keep the resource in the app ({keep.removeprefix('keep the old construct ID ')})",
+            KEEP_RESOURCE.format(old=logical_id),
         )
 
 
@@ -414,6 +497,18 @@ def _create_only(
         path = prop.split(".")
         before, after = _get(old_props, path), _get(new_props, path)
         if _canonical(before) == _canonical(after):
+            continue
+        if resource_type == REPLICA and prop == "RegionName":
+            add(
+                logical_id,
+                resource_type,
+                prop,
+                "replica-moved",
+                f"replica Region changed ({json.dumps(before)} -> {json.dumps(after)}): "
+                f"CloudFormation replaces the replica, creating the new one before deleting the "
+                f"old; Cognito allows one secondary replica, so the update fails",
+                REPLICA_MOVED,
+            )
             continue
         fate = (
             "the old one is retained but orphaned"
@@ -507,6 +602,33 @@ def _pool_in_place(
             )
 
 
+def _replica_region(replica: Mapping[str, Any]) -> str:
+    return json.dumps(_get(replica.get("Properties") or {}, ("RegionName",)))
+
+
+def _pool_issuer_and_key(
+    add: Any, logical_id: str, old_resource: Mapping[str, Any], new_resource: Mapping[str, Any]
+) -> None:
+    old_props = old_resource.get("Properties") or {}
+    new_props = new_resource.get("Properties") or {}
+    checks = (
+        ("IssuerConfiguration", ISSUER_DEFAULT, "issuer-changed", ISSUER_CHANGED, ISSUER_ACTION),
+        ("KeyConfiguration", KEY_DEFAULT, "key-changed", KEY_CHANGED, KEY_ACTION),
+    )
+    for prop, default, kind, happens, action in checks:
+        before = _canonical({**default, **(old_props.get(prop) or {})})
+        after = _canonical({**default, **(new_props.get(prop) or {})})
+        if before != after:
+            add(
+                logical_id,
+                "AWS::Cognito::UserPool",
+                prop,
+                kind,
+                happens.format(before=json.dumps(before), after=json.dumps(after)),
+                action,
+            )
+
+
 def _protection(
     add: Any,
     logical_id: str,
@@ -540,6 +662,18 @@ def _protection(
             )
     if resource_type == "AWS::DynamoDB::GlobalTable":
         old_replicas = {_region(r): r for r in old_props.get("Replicas") or []}
+        new_regions = {_region(r) for r in new_props.get("Replicas") or []}
+        for gone in sorted(set(old_replicas) - new_regions):
+            add(
+                logical_id,
+                resource_type,
+                f"Replicas[{gone}]",
+                "removed",
+                f"table replica in {gone} removed: CloudFormation deletes that Region's copy of "
+                f"the table (the other Regions keep the items); whatever reads it there fails",
+                "keep the Region in the table's replicas until nothing in it uses the table "
+                "(the replica Region's triggers)",
+            )
         for replica in new_props.get("Replicas") or []:
             before = old_replicas.get(_region(replica))
             was_on = before is not None and before.get("DeletionProtectionEnabled") is True

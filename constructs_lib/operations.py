@@ -227,6 +227,8 @@ def operations_problems(
 ) -> None:
     """Add every problem of ``settings`` to ``problems``. ``threat_protection_plus`` says
     whether the pool is on the Plus plan with threat protection (None: unknown, not judged)."""
+    if not _types_ok(settings, problems):
+        return
     _alarm_problems(settings.alarms, problems)
     if settings.waf.enabled:
         _waf_problems(settings.waf, problems)
@@ -254,6 +256,96 @@ def operations_problems(
             "operations.expected_peak_sign_ins_per_second must be a whole number of at "
             f"least 1, got {peak!r}"
         )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _types_ok(settings: object, problems: Problems) -> bool:
+    """Add a problem for every field of the wrong type; True when every field has its type
+    (the value checks then run on values they can compare)."""
+    found = Problems(problems.where)
+
+    def check(name: str, value: object, ok: bool, allowed: str) -> bool:
+        return found.check(ok, f"operations.{name} must be {allowed}, got {value!r}")
+
+    def flag(name: str, value: object) -> None:
+        check(name, value, isinstance(value, bool), "True or False")
+
+    if not check(
+        "operations",
+        settings,
+        isinstance(settings, OperationsSettings),
+        "an OperationsSettings(...)",
+    ):
+        problems.extend(found)
+        return False
+    assert isinstance(settings, OperationsSettings)
+    alarms, dashboard, waf, delivery = (
+        settings.alarms,
+        settings.dashboard,
+        settings.waf,
+        settings.log_delivery,
+    )
+    if check("alarms", alarms, isinstance(alarms, AlarmSettings), "an AlarmSettings(...)"):
+        for name in ("enabled", "throttles", "triggers"):
+            flag(f"alarms.{name}", getattr(alarms, name))
+        topic = alarms.topic
+        check(
+            "alarms.topic",
+            topic,
+            topic is None or hasattr(topic, "topic_arn"),
+            "an SNS topic (sns.ITopic) or None",
+        )
+        for name in ("quota_utilization_percent", "sign_in_success_ratio_min"):
+            value = getattr(alarms, name)
+            check(f"alarms.{name}", value, value is None or _is_number(value), "a number or None")
+    if check(
+        "dashboard", dashboard, isinstance(dashboard, DashboardSettings), "a DashboardSettings(...)"
+    ):
+        flag("dashboard.enabled", dashboard.enabled)
+        title = dashboard.dashboard_name
+        check(
+            "dashboard.dashboard_name", title, title is None or isinstance(title, str), "a string"
+        )
+    if check("waf", waf, isinstance(waf, WafSettings), "a WafSettings(...)"):
+        for name in ("enabled", "count_only", "logging"):
+            flag(f"waf.{name}", getattr(waf, name))
+        window = waf.evaluation_window
+        check(
+            "waf.evaluation_window",
+            window,
+            isinstance(window, Duration),
+            "a Duration (Duration.minutes(1), 2, 5 or 10)",
+        )
+        groups = waf.managed_rule_groups
+        check(
+            "waf.managed_rule_groups",
+            groups,
+            isinstance(groups, Sequence)
+            and not isinstance(groups, str)
+            and all(isinstance(g, str) for g in groups),
+            "a list of rule group names (strings)",
+        )
+    if check(
+        "log_delivery",
+        delivery,
+        isinstance(delivery, LogDeliverySettings),
+        "a LogDeliverySettings(...)",
+    ):
+        flag("log_delivery.enabled", delivery.enabled)
+        flag("log_delivery.user_notification_errors", delivery.user_notification_errors)
+        events = delivery.user_auth_events
+        check(
+            "log_delivery.user_auth_events",
+            events,
+            events is None or isinstance(events, AuthEventsDestination),
+            "AuthEventsDestination.cloudwatch_logs(), .s3_bucket(bucket), "
+            ".firehose(stream_arn) or None",
+        )
+    problems.extend(found)
+    return not found
 
 
 def _alarm_problems(alarms: AlarmSettings, problems: Problems) -> None:
@@ -344,7 +436,8 @@ class AuthOperations(Construct):
         settings: What to define. Default: ``OperationsSettings()`` (everything on).
         trigger_functions: The pool's trigger functions by a stable name (the key of the
             pool's ``LambdaConfig``, e.g. ``"preSignUp"``): their alarms and dashboard
-            widgets. Default: none.
+            widgets, one set per function however many names it is under (the alarms' IDs
+            from its first name, their texts naming every one). Default: none.
 
     Attributes:
         alarm_topic: Where the alarms go (None with alarms off).
@@ -389,6 +482,7 @@ class AuthOperations(Construct):
         self.user_pool = user_pool
         self.settings = settings
         self.trigger_functions = functions
+        self._watched = _by_function(functions)
         self.alarms: dict[str, cloudwatch.Alarm] = {}
         self.alarm_topic: sns.ITopic | None = None
         self.dashboard: cloudwatch.Dashboard | None = None
@@ -661,12 +755,19 @@ class AuthOperations(Construct):
                 ),
             )
         if settings.triggers:
-            for name, function in self.trigger_functions.items():
-                self._trigger_alarms(parent, name, function, action)
+            for name, label, function in self._watched:
+                self._trigger_alarms(parent, name, label, function, action)
 
     def _trigger_alarms(
-        self, parent: Construct, name: str, function: lambda_.IFunction, action: Any
+        self,
+        parent: Construct,
+        name: str,
+        label: str,
+        function: lambda_.IFunction,
+        action: Any,
     ) -> None:
+        """Errors, throttles and duration alarms of one function; ``name`` (its first
+        operation) makes the construct IDs, ``label`` (every operation it serves) the text."""
         period = defaults.COGNITO_METRIC_PERIOD
         limit_ms = int(defaults.TRIGGER_DURATION_ALARM.to_milliseconds())
         self._alarm(
@@ -677,7 +778,7 @@ class AuthOperations(Construct):
             threshold=1,
             operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             description=(
-                f"Trigger {name} failed. Means: the {name} function raised or timed out; "
+                f"Trigger {label} failed. Means: the {label} function raised or timed out; "
                 "Cognito retries and then fails the user's request (sign-up, sign-in or token "
                 "refresh) with an error. Do: read the function's log group for the error, roll "
                 "back a bad release, check the tables or APIs it calls. Runbook: README, "
@@ -692,7 +793,7 @@ class AuthOperations(Construct):
             threshold=1,
             operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             description=(
-                f"Trigger {name} throttled. Means: Lambda refused to run the {name} function "
+                f"Trigger {label} throttled. Means: Lambda refused to run the {label} function "
                 "(account or reserved concurrency reached), so Cognito failed users' requests. "
                 "Do: raise the Lambda concurrency quota or the function's reserved "
                 "concurrency; check what else uses the account's concurrency. Runbook: "
@@ -709,7 +810,7 @@ class AuthOperations(Construct):
             evaluation_periods=3,
             datapoints_to_alarm=2,
             description=(
-                f"Trigger {name} slow. Means: the 99th percentile duration of the {name} "
+                f"Trigger {label} slow. Means: the 99th percentile duration of the {label} "
                 f"function was above {limit_ms} ms, 80 % of the 5 seconds Cognito waits for a "
                 "trigger, in 2 of 3 periods of 5 minutes; past 5 s users' requests fail. Do: "
                 "look for slow calls (DynamoDB, other APIs) in the logs, cold starts, memory; "
@@ -832,8 +933,8 @@ class AuthOperations(Construct):
                 cloudwatch.GraphWidget(
                     title="Trigger duration p99 (ms; Cognito waits 5000)",
                     left=[
-                        fn.metric_duration(period=period, statistic="p99", label=name)
-                        for name, fn in self.trigger_functions.items()
+                        fn.metric_duration(period=period, statistic="p99", label=label)
+                        for _, label, fn in self._watched
                     ],
                     left_annotations=[
                         cloudwatch.HorizontalAnnotation(
@@ -846,14 +947,14 @@ class AuthOperations(Construct):
                 cloudwatch.GraphWidget(
                     title="Trigger errors and throttles",
                     left=[
-                        fn.metric_errors(period=period, statistic="Sum", label=f"{name} errors")
-                        for name, fn in self.trigger_functions.items()
+                        fn.metric_errors(period=period, statistic="Sum", label=f"{label} errors")
+                        for _, label, fn in self._watched
                     ],
                     right=[
                         fn.metric_throttles(
-                            period=period, statistic="Sum", label=f"{name} throttles"
+                            period=period, statistic="Sum", label=f"{label} throttles"
                         )
-                        for name, fn in self.trigger_functions.items()
+                        for _, label, fn in self._watched
                     ],
                     width=12,
                 ),
@@ -885,6 +986,22 @@ class AuthOperations(Construct):
             period=defaults.COGNITO_METRIC_PERIOD,
             label=label,
         )
+
+
+def _by_function(
+    functions: Mapping[str, lambda_.IFunction],
+) -> list[tuple[str, str, lambda_.IFunction]]:
+    """One entry per function, however many operations it serves (the user-migration function
+    is also ``postAuthentication``): its first operation's name, every name joined with "and"
+    for the alarm texts and widget labels, and the function. Functions are told apart by
+    construct path (two jsii proxies of one function do not compare equal)."""
+    names: dict[str, list[str]] = {}
+    by_path: dict[str, lambda_.IFunction] = {}
+    for name, function in functions.items():
+        path = function.node.path
+        names.setdefault(path, []).append(name)
+        by_path.setdefault(path, function)
+    return [(n[0], " and ".join(n), by_path[path]) for path, n in names.items()]
 
 
 def _seconds(duration: Duration) -> float:

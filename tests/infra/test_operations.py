@@ -687,6 +687,99 @@ def test_fails_when_the_dashboard_name_has_other_characters(stack: Stack) -> Non
     )
 
 
+WRONG_TYPES = [
+    (
+        OperationsSettings(log_delivery=LogDeliverySettings(user_auth_events="info")),  # type: ignore[arg-type]
+        "operations.log_delivery.user_auth_events must be AuthEventsDestination.cloudwatch_logs(), "
+        ".s3_bucket(bucket), .firehose(stream_arn) or None, got 'info'",
+    ),
+    (
+        OperationsSettings(log_delivery=LogDeliverySettings(user_notification_errors="yes")),  # type: ignore[arg-type]
+        "operations.log_delivery.user_notification_errors must be True or False, got 'yes'",
+    ),
+    (
+        OperationsSettings(log_delivery=LogDeliverySettings(enabled=1)),  # type: ignore[arg-type]
+        "operations.log_delivery.enabled must be True or False, got 1",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(quota_utilization_percent="80")),  # type: ignore[arg-type]
+        "operations.alarms.quota_utilization_percent must be a number or None, got '80'",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(sign_in_success_ratio_min=True)),  # type: ignore[arg-type]
+        "operations.alarms.sign_in_success_ratio_min must be a number or None, got True",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(triggers="no")),  # type: ignore[arg-type]
+        "operations.alarms.triggers must be True or False, got 'no'",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(throttles=None)),  # type: ignore[arg-type]
+        "operations.alarms.throttles must be True or False, got None",
+    ),
+    (
+        OperationsSettings(alarms=AlarmSettings(topic="arn:aws:sns:us-east-1:1:t")),  # type: ignore[arg-type]
+        "operations.alarms.topic must be an SNS topic (sns.ITopic) or None, "
+        "got 'arn:aws:sns:us-east-1:1:t'",
+    ),
+    (
+        OperationsSettings(dashboard=DashboardSettings(dashboard_name=7)),  # type: ignore[arg-type]
+        "operations.dashboard.dashboard_name must be a string, got 7",
+    ),
+    (
+        OperationsSettings(waf=WafSettings(count_only="true")),  # type: ignore[arg-type]
+        "operations.waf.count_only must be True or False, got 'true'",
+    ),
+    (
+        OperationsSettings(waf=WafSettings(evaluation_window=300)),  # type: ignore[arg-type]
+        "operations.waf.evaluation_window must be a Duration (Duration.minutes(1), 2, 5 or 10), "
+        "got 300",
+    ),
+    (
+        OperationsSettings(waf=WafSettings(managed_rule_groups="AWSManagedRulesCommonRuleSet")),
+        "operations.waf.managed_rule_groups must be a list of rule group names (strings), "
+        "got 'AWSManagedRulesCommonRuleSet'",
+    ),
+    (
+        OperationsSettings(waf="off"),  # type: ignore[arg-type]
+        "operations.waf must be a WafSettings(...), got 'off'",
+    ),
+    (
+        OperationsSettings(alarms=False),  # type: ignore[arg-type]
+        "operations.alarms must be an AlarmSettings(...), got False",
+    ),
+]
+
+
+@pytest.mark.parametrize(("operations", "message"), WRONG_TYPES)
+def test_fails_when_a_setting_has_the_wrong_type(
+    stack: Stack, operations: OperationsSettings, message: str
+) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        auth(stack, operations)
+    assert list(raised.value.problems) == [f"CognitoAuth: {message}"]
+    assert stack.node.try_find_child("Auth") is None  # nothing was defined
+
+
+def test_fails_when_auth_operations_alone_gets_the_wrong_type(stack: Stack) -> None:
+    pool = cognito.UserPool.from_user_pool_id(stack, "Pool", "us-east-1_Example1")
+    with pytest.raises(ConfigurationError) as raised:
+        AuthOperations(
+            stack,
+            "Ops",
+            user_pool=pool,
+            settings=OperationsSettings(
+                log_delivery=LogDeliverySettings(user_auth_events="info")  # type: ignore[arg-type]
+            ),
+        )
+    assert list(raised.value.problems) == [
+        "AuthOperations: operations.log_delivery.user_auth_events must be "
+        "AuthEventsDestination.cloudwatch_logs(), .s3_bucket(bucket), .firehose(stream_arn) or "
+        "None, got 'info'"
+    ]
+    assert stack.node.try_find_child("Ops") is None
+
+
 def test_all_problems_are_reported_together(stack: Stack) -> None:
     with pytest.raises(ConfigurationError) as raised:
         auth(
@@ -760,3 +853,74 @@ def test_does_not_fail_when_an_imported_pools_plan_cannot_be_told(stack: Stack) 
     Annotations.from_stack(stack).has_warning(
         "/TestStack/Ops", Match.string_like_regexp("plan of this imported user pool cannot be told")
     )
+
+
+# One function under two operations ------------------------------------------------------
+
+
+def migration_template(stack: Stack) -> Template:
+    """``user_migration_stack`` of the scenarios with operations: the migration function is
+    both the userMigration and the postAuthentication trigger (copy_groups, the default)."""
+    from aws_cdk import aws_iam as iam
+
+    from constructs_lib.triggers import PoolMigration
+
+    old_pool = cognito.UserPool.from_user_pool_arn(
+        stack, "OldPool", "arn:aws:cognito-idp:eu-west-1:210987654321:userpool/eu-west-1_OldPool1"
+    )
+    auth = CognitoAuth(
+        stack,
+        "Auth",
+        triggers=Triggers(
+            user_migration=PoolMigration(
+                from_user_pool=old_pool,
+                from_client=cognito.UserPoolClient.from_user_pool_client_id(
+                    stack, "OldClient", "1example23456789oldclient"
+                ),
+                role_to_assume=iam.Role.from_role_arn(
+                    stack, "OldPoolRole", "arn:aws:iam::210987654321:role/user-migration"
+                ),
+                old_username_attribute="email",
+            )
+        ),
+        operations=OperationsSettings(waf=WafSettings(enabled=False)),
+    )
+    assert auth.triggers is not None
+    assert set(auth.triggers.functions) == {"userMigration", "postAuthentication"}
+    return Template.from_stack(stack)
+
+
+def test_a_function_under_two_operations_gets_one_set_of_alarms(stack: Stack) -> None:
+    template = migration_template(stack)
+    lambda_alarms = {
+        logical_id: props
+        for logical_id, props in alarms(template).items()
+        if props.get("Namespace") == "AWS/Lambda"
+    }
+    assert len(lambda_alarms) == 3  # errors, throttles, duration: not six
+    assert sorted(props["MetricName"] for props in lambda_alarms.values()) == [
+        "Duration",
+        "Errors",
+        "Throttles",
+    ]
+    (function,) = {props["Dimensions"][0]["Value"]["Ref"] for props in lambda_alarms.values()}
+    assert function.startswith("AuthTriggersUserMigration")
+    # Named after the first operation, described with both.
+    errors = alarm_named(template, "userMigrationErrors")
+    assert errors["AlarmDescription"].startswith(
+        "Trigger userMigration and postAuthentication failed. Means: the userMigration and "
+        "postAuthentication function raised or timed out;"
+    )
+    assert not any("postAuthentication" in logical_id for logical_id in alarms(template))
+
+
+def test_a_function_under_two_operations_is_one_line_on_the_dashboard(stack: Stack) -> None:
+    widgets = {w["properties"]["title"]: w for w in dashboard_widgets(migration_template(stack))}
+
+    def labels(title: str) -> list[str]:
+        metrics = widgets[title]["properties"]["metrics"]
+        return sorted(m[-1]["label"] for m in metrics)
+
+    both = "userMigration and postAuthentication"
+    assert labels("Trigger duration p99 (ms; Cognito waits 5000)") == [both]
+    assert labels("Trigger errors and throttles") == [f"{both} errors", f"{both} throttles"]

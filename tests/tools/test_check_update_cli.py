@@ -66,7 +66,13 @@ def test_exits_1_with_one_line_per_finding(
     assert line.startswith(
         f"AuthStack {group} AWS::Cognito::UserPoolGroup -: removed from the template"
     )
-    assert " Do: keep the resource in the app" in line
+    assert line == (
+        f"AuthStack {group} AWS::Cognito::UserPoolGroup -: removed from the template: "
+        f"CloudFormation deletes the old one, with every membership. "
+        f"Do: keep the resource in the app (logical ID {group}); to really start a new pool, move "
+        f"users with the user-migration trigger (README, 'Moving users to a new pool')"
+    )
+    assert "((" not in line
 
 
 def test_compares_cdk_out_folders_stack_by_stack_as_json(

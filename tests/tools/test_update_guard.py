@@ -316,3 +316,149 @@ def write_assembly(folder: Any, stacks: dict[str, dict[str, Any]]) -> None:
 
 def _unused(_: Callable[[App], Stack]) -> None:  # keeps the App import meaningful to mypy
     return None
+
+
+# Replication, issuer and key ------------------------------------------------------------
+
+
+def replicated(regions: list[str] | None) -> dict[str, dict[str, Any]]:
+    """Every stack of an app whose pool (with a claims table) is replicated to ``regions``
+    (``None``: no replication at all), by stack name."""
+    from constructs_lib import ClaimsTable, PreTokenGeneration, Triggers
+    from constructs_lib.replication import Replication
+
+    app = new_app()
+    stack = Stack(app, "Replicated", env=TEST_ENV)
+    claims = ClaimsTable(stack, "UserClaims")
+    CognitoAuth(
+        stack,
+        "Auth",
+        user_pool=UserPoolSettings(groups=[Group(name="users")]),
+        triggers=Triggers(pre_token_generation=PreTokenGeneration(claims_table=claims)),
+        replication=None if regions is None else Replication(regions=regions),
+    )
+    stacks = [c for c in app.node.children if isinstance(c, Stack)]
+    return {s.stack_name: Template.from_stack(s).to_json() for s in stacks}
+
+
+@pytest.fixture(scope="module")
+def west() -> dict[str, dict[str, Any]]:
+    return replicated(["us-west-2"])
+
+
+def test_fails_when_the_replica_region_changes_and_gives_the_replica_procedure(
+    west: dict[str, dict[str, Any]],
+) -> None:
+    old, new = west["ReplicatedReplicas"], replicated(["us-east-2"])["ReplicatedReplicas"]
+    findings = compare_templates(old, new, stack="ReplicatedReplicas")
+    assert summary(findings) == [("AWS::Cognito::UserPoolReplica", "-", "replica-moved")]
+    (moved,) = findings
+    assert moved.happens.startswith('replica "us-west-2" replaced by ')
+    assert moved.action == update_guard.REPLICA_MOVED
+    assert "Replication(regions=[])" in moved.action
+    assert "user-migration" not in moved.action and "construct ID" not in moved.action
+
+
+def test_fails_when_a_replica_s_region_name_changes_in_place(
+    west: dict[str, dict[str, Any]],
+) -> None:
+    old = west["ReplicatedReplicas"]
+    new = copy.deepcopy(old)
+    replica = logical_id(new, "AWS::Cognito::UserPoolReplica")
+    new["Resources"][replica]["Properties"]["RegionName"] = "eu-west-1"
+    (finding,) = compare_templates(old, new)
+    assert (finding.logical_id, finding.property, finding.kind) == (
+        replica,
+        "RegionName",
+        "replica-moved",
+    )
+    assert finding.happens.startswith('replica Region changed ("us-west-2" -> "eu-west-1")')
+    assert finding.action == update_guard.REPLICA_MOVED
+
+
+def test_fails_when_replication_is_turned_off_and_says_the_primary_keeps_the_users(
+    west: dict[str, dict[str, Any]],
+) -> None:
+    old = west["ReplicatedReplicas"]
+    (finding,) = compare_templates(old, {"Resources": {}})
+    assert (finding.resource_type, finding.kind) == ("AWS::Cognito::UserPoolReplica", "removed")
+    assert finding.happens == (
+        'replica "us-west-2" removed from the template: CloudFormation deletes the secondary '
+        "pool there (the primary keeps every user)"
+    )
+    assert finding.action == update_guard.REPLICA_REMOVED
+
+
+def test_fails_when_the_replica_key_stack_is_removed(west: dict[str, dict[str, Any]]) -> None:
+    old = west["ReplicatedReplicaKeyUsWest2"]
+    findings = compare_templates(old, {"Resources": {}})
+    assert summary(findings) == [("AWS::KMS::ReplicaKey", "-", "removed")]
+    assert findings[0].happens == (
+        "removed from the template: the old one is retained but orphaned: no longer managed, no "
+        "longer used, with the key in its Region: the replica pool and tables there cannot "
+        "decrypt their data without it"
+    )
+
+
+def test_fails_when_the_claims_table_loses_its_replica_region(
+    west: dict[str, dict[str, Any]],
+) -> None:
+    old, new = west["Replicated"], replicated([])["Replicated"]
+    findings = compare_templates(old, new, stack="Replicated")
+    table = logical_id(old, "AWS::DynamoDB::GlobalTable")
+    assert [(f.logical_id, f.property, f.kind) for f in findings] == [
+        (table, "Replicas[us-west-2]", "removed")
+    ]
+    assert "deletes that Region's copy of the table" in findings[0].happens
+
+
+def test_fails_when_replication_switches_the_pool_to_the_updated_issuer_and_its_own_key(
+    west: dict[str, dict[str, Any]],
+) -> None:
+    findings = compare_templates(replicated(None)["Replicated"], west["Replicated"])
+    pool = [f for f in findings if f.resource_type == POOL]
+    assert summary(pool) == [
+        (POOL, "IssuerConfiguration", "issuer-changed"),
+        (POOL, "KeyConfiguration", "key-changed"),
+    ]
+    issuer, key = sorted(pool, key=lambda f: f.property)
+    assert issuer.happens.startswith(
+        'the iss claim of every new token changes ({"Type": "ORIGINAL"} -> {"Type": "UPDATED"}; '
+    )
+    assert "MultiIssuerVerifier" in issuer.action and "issuer_type" in issuer.action
+    assert issuer.action.endswith(
+        "the Cognito documentation does not say this can be switched back: plan it as one-way"
+    )
+    assert key.happens.startswith('the key that encrypts the pool\'s data changes ({"KeyType": ')
+    assert '"CUSTOMER_MANAGED_KEY"' in key.happens
+
+
+def test_fails_when_the_issuer_is_switched_back_to_the_original(
+    baseline: dict[str, Any],
+) -> None:
+    old = copy.deepcopy(baseline)
+    pool = logical_id(old, POOL)
+    old["Resources"][pool]["Properties"]["IssuerConfiguration"] = {"Type": "UPDATED"}
+    (finding,) = compare_templates(old, baseline)
+    assert (finding.property, finding.kind) == ("IssuerConfiguration", "issuer-changed")
+    assert '({"Type": "UPDATED"} -> {"Type": "ORIGINAL"}' in finding.happens
+
+
+def test_an_explicit_original_issuer_and_aws_owned_key_pass(baseline: dict[str, Any]) -> None:
+    new = copy.deepcopy(baseline)
+    properties = new["Resources"][logical_id(new, POOL)]["Properties"]
+    properties["IssuerConfiguration"] = {"Type": "ORIGINAL"}
+    properties["KeyConfiguration"] = {"KeyType": "AWS_OWNED_KEY"}
+    assert compare_templates(baseline, new) == []
+
+
+def test_every_type_the_library_retains_is_stateful(west: dict[str, dict[str, Any]]) -> None:
+    retained = {
+        resource["Type"]
+        for stacks in (west, {n: scenario(n) for n in SCENARIOS})
+        for template in stacks.values()
+        for resource in template["Resources"].values()
+        if resource.get("DeletionPolicy") == "Retain"
+    }
+    assert retained - update_guard.STATEFUL_TYPES == set()
+    assert "AWS::KMS::ReplicaKey" in retained
