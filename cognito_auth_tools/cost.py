@@ -337,6 +337,14 @@ class LineItem:
     unit_price: Decimal
     amount: Decimal
 
+    @classmethod
+    def priced(cls, what: str, quantity: Decimal | int, unit_price: Decimal) -> LineItem:
+        """``quantity`` units at ``unit_price``: the amount is their product."""
+        quantity = Decimal(quantity)
+        return cls(
+            what=what, quantity=quantity, unit_price=unit_price, amount=quantity * unit_price
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "what": self.what,
@@ -707,11 +715,10 @@ def _tier_lines(label: str, quantity: int, tiers: Sequence[Tier], names: str) ->
         count = Decimal(last - first + 1)
         free = " (free)" if tier.per_unit == 0 else ""
         lines.append(
-            LineItem(
-                what=f"{label} {first:,}-{last:,}{free}, {names}",
-                quantity=count,
-                unit_price=tier.per_unit,
-                amount=count * tier.per_unit,
+            LineItem.priced(
+                f"{label} {first:,}-{last:,}{free}, {names}",
+                count,
+                tier.per_unit,
             )
         )
     return lines
@@ -761,11 +768,10 @@ def _lines(found: Inventory, usage: Usage, pricing: Pricing) -> tuple[list[LineI
         names = ", ".join(f"{pools[i].name} ({pools[i].threat_protection})" for i in protected)
         if all(t.per_unit == 0 for t in pricing.threat_protection_mau):
             lines.append(
-                LineItem(
-                    what=f"threat protection MAU, {names}, included in the plan price",
-                    quantity=Decimal(quantity),
-                    unit_price=_ZERO,
-                    amount=_ZERO,
+                LineItem.priced(
+                    f"threat protection MAU, {names}, included in the plan price",
+                    Decimal(quantity),
+                    _ZERO,
                 )
             )
         else:
@@ -781,11 +787,10 @@ def _lines(found: Inventory, usage: Usage, pricing: Pricing) -> tuple[list[LineI
             price = pricing.replica_per_mau[pool.plan]
             count = Decimal(mau_shares[index])
             lines.append(
-                LineItem(
-                    what=f"replica MAU, {replica} of {pool.name} ({pool.plan})",
-                    quantity=count,
-                    unit_price=price,
-                    amount=count * price,
+                LineItem.priced(
+                    f"replica MAU, {replica} of {pool.name} ({pool.plan})",
+                    count,
+                    price,
                 )
             )
 
@@ -793,20 +798,18 @@ def _lines(found: Inventory, usage: Usage, pricing: Pricing) -> tuple[list[LineI
     if clients:
         count = Decimal(len(clients))
         lines.append(
-            LineItem(
-                what=f"M2M app clients ({', '.join(clients)})",
-                quantity=count,
-                unit_price=pricing.m2m_per_client_month,
-                amount=count * pricing.m2m_per_client_month,
+            LineItem.priced(
+                f"M2M app clients ({', '.join(clients)})",
+                count,
+                pricing.m2m_per_client_month,
             )
         )
         requests = Decimal(usage.m2m_token_requests)
         lines.append(
-            LineItem(
-                what="M2M token requests",
-                quantity=requests,
-                unit_price=pricing.m2m_per_token_request,
-                amount=requests * pricing.m2m_per_token_request,
+            LineItem.priced(
+                "M2M token requests",
+                requests,
+                pricing.m2m_per_token_request,
             )
         )
     elif usage.m2m_token_requests:
@@ -814,31 +817,28 @@ def _lines(found: Inventory, usage: Usage, pricing: Pricing) -> tuple[list[LineI
 
     for acl in found.web_acls:
         lines.append(
-            LineItem(
-                what=f"WAF web ACL {acl.name}",
-                quantity=Decimal(1),
-                unit_price=pricing.waf_per_web_acl_month,
-                amount=pricing.waf_per_web_acl_month,
+            LineItem.priced(
+                f"WAF web ACL {acl.name}",
+                Decimal(1),
+                pricing.waf_per_web_acl_month,
             )
         )
         if acl.rules:
             count = Decimal(acl.rules)
             lines.append(
-                LineItem(
-                    what=f"WAF rules of {acl.name}",
-                    quantity=count,
-                    unit_price=pricing.waf_per_rule_month,
-                    amount=count * pricing.waf_per_rule_month,
+                LineItem.priced(
+                    f"WAF rules of {acl.name}",
+                    count,
+                    pricing.waf_per_rule_month,
                 )
             )
     if found.web_acls:
         millions = Decimal(usage.waf_requests) / _MILLION
         lines.append(
-            LineItem(
-                what="WAF requests (millions)",
-                quantity=millions,
-                unit_price=pricing.waf_per_million_requests,
-                amount=millions * pricing.waf_per_million_requests,
+            LineItem.priced(
+                "WAF requests (millions)",
+                millions,
+                pricing.waf_per_million_requests,
             )
         )
     elif usage.waf_requests:
@@ -847,21 +847,19 @@ def _lines(found: Inventory, usage: Usage, pricing: Pricing) -> tuple[list[LineI
     if found.alarm_metrics:
         count = Decimal(found.alarm_metrics)
         lines.append(
-            LineItem(
-                what="CloudWatch alarm metrics",
-                quantity=count,
-                unit_price=pricing.cloudwatch_per_alarm_month,
-                amount=count * pricing.cloudwatch_per_alarm_month,
+            LineItem.priced(
+                "CloudWatch alarm metrics",
+                count,
+                pricing.cloudwatch_per_alarm_month,
             )
         )
     if found.dashboards:
         count = Decimal(found.dashboards)
         lines.append(
-            LineItem(
-                what="CloudWatch dashboards",
-                quantity=count,
-                unit_price=pricing.cloudwatch_per_dashboard_month,
-                amount=count * pricing.cloudwatch_per_dashboard_month,
+            LineItem.priced(
+                "CloudWatch dashboards",
+                count,
+                pricing.cloudwatch_per_dashboard_month,
             )
         )
     return lines, notes
