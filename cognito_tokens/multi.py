@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from cognito_tokens._decoding import b64decode, json_value
 from cognito_tokens.errors import (
     MalformedTokenError,
     TokenError,
@@ -30,7 +31,7 @@ from cognito_tokens.errors import (
     shown,
 )
 from cognito_tokens.jwks import JwksCache
-from cognito_tokens.verifier import MAX_TOKEN_LENGTH, CognitoJwtVerifier, _b64decode, _json
+from cognito_tokens.verifier import MAX_TOKEN_LENGTH, CognitoJwtVerifier
 
 
 class MultiIssuerVerifier:
@@ -75,7 +76,7 @@ class MultiIssuerVerifier:
             return self.verifiers[0]
         payload_segment = token.split(".")[1]
         try:
-            claims = _json(_b64decode(payload_segment))
+            claims = json_value(b64decode(payload_segment))
         except ValueError as exc:
             raise MalformedTokenError(
                 "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"

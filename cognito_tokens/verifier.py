@@ -1,8 +1,9 @@
 """Verify Cognito user pool ID and access tokens: RS256 signature against the JWKS, then claims.
 
-Parsing uses only ``binascii`` and ``json``; the signature check is one ``cryptography`` RSA
-public-key operation with a key object built once per ``kid``, compared with the PKCS#1 v1.5
-encoding of the ``hashlib`` SHA-256 digest. That keeps a whole verification close to the cost of
+Parsing uses ``binascii`` and ``json``, or the faster decoders of the ``speedups`` extra when
+it is installed, with the same results (``cognito_tokens/_decoding.py``). The signature check is
+OpenSSL's PKCS#1 v1.5 verification (through ``cryptography``, with a key object built once per
+``kid``) of the ``hashlib`` SHA-256 digest. That keeps a whole verification close to the cost of
 the RSA operation itself (see ``bench/token_verify.py``).
 
 See https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-using-tokens-verifying-a-jwt.html
@@ -13,10 +14,8 @@ from __future__ import annotations
 import datetime
 import enum
 import hashlib
-import json
 import re
 import time
-from binascii import a2b_base64
 from collections.abc import Callable, Iterable, Mapping
 from copy import deepcopy
 from typing import Any, Final, Literal, TypeGuard
@@ -26,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from cryptography.hazmat.primitives.hashes import SHA256
 
+from cognito_tokens._decoding import DEFAULT, LAST, PADS, b64decode_strict, json_value
 from cognito_tokens.errors import (
     ClaimCheckError,
     ExpiredTokenError,
@@ -71,78 +71,15 @@ _PAYLOAD_CACHE_SIZE = 1024
 _SCALARS = (str, int, float, bool, type(None))
 
 
-def _refuse_constant(name: str) -> float:
-    # NaN/Infinity are not JSON (RFC 8259); an "exp": Infinity must not mean "never expires".
-    raise ValueError(f"{name} is not allowed in a JWT")
-
-
-_JSON = json.JSONDecoder(parse_constant=_refuse_constant)
-# The decoder's C scanner, called directly to skip decode()'s two whitespace regex passes.
-_SCAN: Callable[[str, int], tuple[Any, int]] = _JSON.scan_once  # type: ignore[attr-defined]
-
-
 # Stateless, so one instance serves every call and thread.
 _PADDING = PKCS1v15()
 # The signing input is hashed with hashlib and handed to OpenSSL's own PKCS#1 v1.5 check as a
 # prehashed SHA-256 digest: the padding and DigestInfo checks stay OpenSSL's, not ours.
 _PREHASHED_SHA256 = Prehashed(SHA256())
 _sha256 = hashlib.sha256
-
-
-def _b64decode(segment: str) -> bytes:
-    """Decode unpadded base64url leniently, like ``base64.urlsafe_b64decode``.
-
-    Used for the payload only, which the signature covers as the exact text received: a stray
-    character there breaks the signature, so strictness would buy nothing but time.
-    """
-    # Surplus "=" after a complete group is ignored, so always appending two is safe.
-    return a2b_base64(segment.replace("-", "+").replace("_", "/") + "==")
-
-
-# Padding to add, and the characters allowed last, by len % 4: the unused low bits of the last
-# character must be zero, or several strings would decode to the same bytes.
-_PADS = ("", "", "==", "=")
-_LAST = ("", "", "AQgw", "AEIMQUYcgkosw048")
-
-
-def _b64decode_strict(segment: str) -> bytes:
-    """Decode base64url in its one canonical form; ``ValueError`` for anything else.
-
-    For the signature and the header: the signature is not covered by itself, so a lenient
-    decoder would let one token be spelled many ways (and slip past a deny list of tokens).
-    """
-    n = len(segment) % 4
-    if (
-        n == 1
-        or "+" in segment
-        or "/" in segment
-        or "=" in segment
-        or (n and segment[-1] not in _LAST[n])
-    ):
-        raise ValueError("not canonical base64url")
-    return a2b_base64(segment.replace("-", "+").replace("_", "/") + _PADS[n], strict_mode=True)
-
-
-def _json(data: bytes) -> object:
-    """Parse JSON; every failure is a ``ValueError``.
-
-    That includes nesting too deep to parse (``RecursionError`` from either parser, whatever
-    white space comes first) and text that is not UTF-8: callers turn one exception type into
-    one ``TokenError``, so no malformed token can escape as another exception.
-    """
-    try:
-        text = data.decode("utf-8")
-        try:
-            value, end = _SCAN(text, 0)
-        except (ValueError, StopIteration):
-            end = -1
-        if end != len(text):
-            # Whitespace around the value, or garbage: the full decoder accepts the one and
-            # raises a precise ValueError for the other.
-            value = _JSON.decode(text)
-    except RecursionError as exc:  # '[[[[...' or ' [[[[...' in an (unsigned) header
-        raise ValueError("JSON nested too deeply") from exc
-    return value
+# The hot path's decoders: the speedups extra's when it is installed, else the stdlib's; the
+# claims and the errors are the same (see cognito_tokens/_decoding.py).
+_signature_bytes, _payload_bytes, _payload_value = DEFAULT.signature, DEFAULT.payload, DEFAULT.value
 
 
 def _payload_claims(payload: bytes, error: ValueError | None) -> dict[str, Any]:
@@ -154,7 +91,7 @@ def _payload_claims(payload: bytes, error: ValueError | None) -> dict[str, Any]:
     try:
         if error is not None:
             raise error
-        parsed = _json(payload)
+        parsed = json_value(payload)
     except ValueError as exc:
         raise MalformedTokenError(
             "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
@@ -489,7 +426,7 @@ class CognitoJwtVerifier:
         header_segment = token[:first]
         kid = self._header_kids.get(header_segment) or self._read_header(header_segment)
         key = self.cache.get_key(self.jwks_uri, kid)
-        # The signature in its one canonical base64url spelling (as _b64decode_strict, inline:
+        # The signature in its one canonical base64url spelling (as b64decode_strict, inline:
         # this runs on every call), and the SHA-256 of the signed text.
         signature_segment = token[second + 1 :]
         n = len(signature_segment) & 3
@@ -499,12 +436,10 @@ class CognitoJwtVerifier:
                 or "+" in signature_segment
                 or "/" in signature_segment
                 or "=" in signature_segment
-                or (n and signature_segment[-1] not in _LAST[n])
+                or (n and signature_segment[-1] not in LAST[n])
             ):
                 raise ValueError("not canonical base64url")
-            signature = a2b_base64(
-                signature_segment.replace("-", "+").replace("_", "/") + _PADS[n], strict_mode=True
-            )
+            signature = _signature_bytes(signature_segment + PADS[n])
             digest = _sha256(token[:second].encode("ascii")).digest()
         except ValueError as exc:
             raise MalformedTokenError(
@@ -521,16 +456,14 @@ class CognitoJwtVerifier:
         # calls copy cheaply.
         payloads = self._payloads
         cached = payloads.get(digest)
-        # Otherwise the payload's base64 is decoded now (as _b64decode, inline), next to the
+        # Otherwise the payload's base64 is decoded now, next to the
         # signature's (markedly cheaper than after the RSA operation), but a failure is only
         # reported once the signature holds, exactly as if it were decoded afterwards. Its
         # JSON is parsed only after the check.
         payload_error: ValueError | None = None
         if cached is None:
             try:
-                payload = a2b_base64(
-                    token[first + 1 : second].replace("-", "+").replace("_", "/") + "=="
-                )
+                payload = _payload_bytes(token[first + 1 : second])
             except ValueError as exc:
                 payload, payload_error = b"", exc
         elif type(cached) is bytes:
@@ -552,12 +485,11 @@ class CognitoJwtVerifier:
             claims = cached.fresh()
         else:
             # Only a signed payload is parsed: an unsigned blob never reaches the JSON parser.
-            # The usual payload, a UTF-8 JSON object with nothing around it, goes straight to
-            # the scanner; anything else is parsed again by _payload_claims for its error.
+            # The usual payload, a UTF-8 JSON object with nothing around it, is parsed by the
+            # fast decoder; anything else is parsed again by _payload_claims for its error.
             try:
-                text = payload.decode()
-                parsed, end = _SCAN(text, 0)
-                if end != len(text) or type(parsed) is not dict or payload_error is not None:
+                parsed = _payload_value(payload)
+                if type(parsed) is not dict or payload_error is not None:
                     parsed = None
             except Exception:  # any failure: _payload_claims parses again and names it
                 parsed = None
@@ -617,7 +549,7 @@ class CognitoJwtVerifier:
 
     def _read_header(self, segment: str) -> str:
         try:
-            header = _json(_b64decode_strict(segment))
+            header = json_value(b64decode_strict(segment))
         except ValueError as exc:
             raise MalformedTokenError(
                 "header: not base64url-encoded JSON", actual="invalid", expected="JSON object"

@@ -1,4 +1,8 @@
-"""Fixtures for the token verifier tests: keys and JWKS generated per session, a token minter."""
+"""Fixtures for the token verifier tests: keys and JWKS generated per session, a token minter.
+
+Every test here runs twice: with the ``speedups`` extra's decoders (installed by the ``dev``
+extra) and with the standard library's, which are what a process without the extra uses.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,23 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from token_factory import KID, ROTATED_KID, Mint, b64json, b64url, public_jwk
+
+import cognito_tokens.verifier as verifier_module
+from cognito_tokens._decoding import NATIVE, STDLIB, Decoders
+
+
+@pytest.fixture(
+    autouse=True,
+    params=[d for d in (NATIVE, STDLIB) if d is not None],
+    ids=lambda d: f"{d.name}-decoders",
+)
+def decoders(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Decoders:
+    """The verifier's hot-path decoders for this test (test_token_decoding checks NATIVE loads)."""
+    chosen: Decoders = request.param
+    monkeypatch.setattr(verifier_module, "_signature_bytes", chosen.signature)
+    monkeypatch.setattr(verifier_module, "_payload_bytes", chosen.payload)
+    monkeypatch.setattr(verifier_module, "_payload_value", chosen.value)
+    return chosen
 
 
 @pytest.fixture(scope="session")

@@ -93,3 +93,43 @@ def test_the_lambda_authorizer_imports_without_the_cdk_or_boto3_and_does_no_work
     lines = result.stdout.splitlines()
     assert lines[0] == "False False"
     assert lines[-2:] == ["Unauthorized", "[]"]
+
+
+def test_without_the_speedups_extra_the_stdlib_decodes_and_verifies() -> None:
+    """pybase64 and msgspec are optional: blocked, the verifier imports and verifies with json."""
+    script = BLOCKER.replace('"constructs_lib")', '"constructs_lib", "pybase64", "msgspec")')
+    script += textwrap.dedent(
+        """
+        import base64, json, time
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+        from cryptography.hazmat.primitives.hashes import SHA256
+        from cognito_tokens import CognitoJwtVerifier, _decoding
+
+        def b64(data):
+            return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        n = key.public_key().public_numbers().n.to_bytes(256, "big")
+        jwks = {"keys": [{"kty": "RSA", "alg": "RS256", "kid": "k", "n": b64(n), "e": "AQAB"}]}
+        pool = "eu-west-1_Isolated1"
+        now = int(time.time())
+        claims = {"sub": "s", "iss": f"https://cognito-idp.eu-west-1.amazonaws.com/{pool}",
+                  "token_use": "id", "aud": "c", "iat": now, "exp": now + 60, "big": 10**30}
+        signed = b64(json.dumps({"kid": "k", "alg": "RS256"}).encode()) + "."
+        signed += b64(json.dumps(claims).encode())
+        token = signed + "." + b64(key.sign(signed.encode(), padding.PKCS1v15(), SHA256()))
+        verifier = CognitoJwtVerifier(user_pool_id=pool, token_use="id", client_id="c", jwks=jwks)
+        print(_decoding.NATIVE, _decoding.DEFAULT.name, verifier.verify(token) == claims)
+        print(sorted(m for m in sys.modules if m.split(".")[0] in BlockCdk.blocked))
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["None stdlib True", "[]"]
