@@ -7,8 +7,10 @@ Run: ``.venv/bin/python -m bench.authorizer`` (or ``make bench`` for every bench
    at module level) and the first call's imports (``cognito_tokens`` and ``cryptography``),
    as ``-X importtime`` cumulative milliseconds and the wall time of ``python -c`` minus a bare
    one; medians of ``RUNS`` interleaved runs, from source only (a zip asset has no ``.pyc``).
+   The ``speedups`` decoders are blocked, as the asset bundles none.
 2. A warm call per event format (REST ``TOKEN``, HTTP API 2.0 simple response) with the key in
-   the cache: the whole handler, verification included, next to the bare verification.
+   the cache: the whole handler, verification included, next to the bare verification, with
+   the standard library's decoders.
 
 Figures are printed, never asserted: they depend on the machine.
 """
@@ -37,7 +39,9 @@ CLIENT_ID = "benchclient0123456789abcde"
 
 def import_costs(folder: Path) -> list[tuple[str, float, float]]:
     """(name, importtime ms, wall delta ms) of the handler module and of its first call."""
-    setup = f"import sys; sys.path.insert(0, {str(folder)!r})"
+    # As in the asset, which bundles neither of the speedups extra's decoders.
+    blocked = "sys.modules.update(msgspec=None, pybase64=None)"
+    setup = f"import sys; {blocked}; sys.path.insert(0, {str(folder)!r})"
     cases = {
         "import api_authorizer": (f"{setup}; import api_authorizer", "api_authorizer"),
         "+ first call's imports": (
@@ -70,8 +74,12 @@ def warm_costs() -> list[tuple[str, float]]:
     from cryptography.hazmat.primitives.asymmetric import padding, rsa
     from cryptography.hazmat.primitives.hashes import SHA256
 
+    from bench.token_verify import use_decoders
     from cognito_tokens import CognitoJwtVerifier
+    from cognito_tokens._decoding import STDLIB
     from lambda_authorizer.api_authorizer import Settings, authorize
+
+    use_decoders(STDLIB)  # the asset's: it bundles no speedups
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     numbers = key.public_key().public_numbers()
