@@ -207,7 +207,7 @@ def _operations_directly(
         namespace="AWS/Usage",
         metric_name="CallCount",
         dimensions_map={
-            "Service": "Cognito Userpools",
+            "Service": "Cognito User Pool",
             "Type": "API",
             "Resource": "UserAuthentication",
             "Class": "None",

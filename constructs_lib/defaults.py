@@ -246,9 +246,15 @@ TRIGGER_DURATION_ALARM = Duration.seconds(4)
 USER_AUTHENTICATION_DEFAULT_QUOTA_RPS = 120
 #: An SRP sign-in is two UserAuthentication requests: InitiateAuth and RespondToAuthChallenge.
 USER_AUTHENTICATION_REQUESTS_PER_SIGN_IN = 2
-#: The AWS/Usage dimensions of the UserAuthentication category (CloudWatch usage metrics).
+#: The AWS/Usage dimensions of the UserAuthentication category (CloudWatch usage metrics). The
+#: developer guide spells the service "Cognito user pool" and says Class is not used, yet lists
+#: Class among CallCount's dimensions; the metrics that accounts list (ListMetrics) carry
+#: Service "Cognito User Pool" and Class "None", as this alarm needs them (an alarm matches the
+#: exact dimension set, values included).
+#: https://docs.aws.amazon.com/cognito/latest/developerguide/metrics-for-cognito-user-pools.html
+#: https://github.com/deliveryhero/terraform-aws-service-quota-alarms/blob/main/modules/usage_alarms/supported-metrics.yaml
 USER_AUTHENTICATION_USAGE_DIMENSIONS = (
-    ("Service", "Cognito Userpools"),
+    ("Service", "Cognito User Pool"),
     ("Type", "API"),
     ("Resource", "UserAuthentication"),
     ("Class", "None"),

@@ -11,8 +11,9 @@ Facts this module relies on (public AWS documentation):
   app client (dimensions ``UserPool``, ``UserPoolClient``; admin calls as client ``Admin``);
   ``*Successes`` Average is the success ratio.
   https://docs.aws.amazon.com/cognito/latest/developerguide/metrics-for-cognito-user-pools.html
-- Quota use is in ``AWS/Usage`` ``CallCount`` with ``Service`` ``Cognito Userpools``, ``Type``
-  ``API`` and ``Resource`` the category name (``UserAuthentication``).
+- Quota use is in ``AWS/Usage`` ``CallCount`` with ``Service`` ``Cognito User Pool``, ``Type``
+  ``API``, ``Resource`` the category name (``UserAuthentication``) and ``Class`` ``None``
+  (``defaults.USER_AUTHENTICATION_USAGE_DIMENSIONS`` says where each comes from).
   https://docs.aws.amazon.com/cognito/latest/developerguide/dimensions-for-cognito-user-pools.html
   https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch-Quotas-Visualize-Alarms.html
 - An alarm cannot use a ``SEARCH`` expression, and metric math in an alarm takes at most 10

@@ -176,7 +176,7 @@ def test_operations_defaults() -> None:
     assert defaults.USER_AUTHENTICATION_DEFAULT_QUOTA_RPS == 120
     assert defaults.USER_AUTHENTICATION_REQUESTS_PER_SIGN_IN == 2
     assert dict(defaults.USER_AUTHENTICATION_USAGE_DIMENSIONS) == {
-        "Service": "Cognito Userpools",
+        "Service": "Cognito User Pool",
         "Type": "API",
         "Resource": "UserAuthentication",
         "Class": "None",

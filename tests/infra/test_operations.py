@@ -146,7 +146,7 @@ def test_the_quota_alarm_divides_calls_per_second_by_the_applied_quota(stack: St
             "Dimensions": [
                 {"Name": "Class", "Value": "None"},
                 {"Name": "Resource", "Value": "UserAuthentication"},
-                {"Name": "Service", "Value": "Cognito Userpools"},
+                {"Name": "Service", "Value": "Cognito User Pool"},
                 {"Name": "Type", "Value": "API"},
             ],
         },
