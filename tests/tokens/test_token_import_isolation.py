@@ -26,6 +26,18 @@ BLOCKER = textwrap.dedent(
 )
 
 
+def _run(script: str) -> subprocess.CompletedProcess[str]:
+    """``script`` in a fresh interpreter at the repository root."""
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        check=False,
+    )
+
+
 def test_cognito_tokens_imports_and_runs_without_the_cdk() -> None:
     script = BLOCKER + textwrap.dedent(
         """
@@ -48,14 +60,7 @@ def test_cognito_tokens_imports_and_runs_without_the_cdk() -> None:
         print(sorted(m for m in sys.modules if m.split(".")[0] in BlockCdk.blocked))
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
+    result = _run(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["MalformedTokenError", "aws_cdk blocked", "[]"]
 
@@ -81,14 +86,7 @@ def test_the_lambda_authorizer_imports_without_the_cdk_or_boto3_and_does_no_work
         print(sorted(m for m in sys.modules if m.split(".")[0] in BlockCdk.blocked))
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
+    result = _run(script)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "False False"
@@ -123,13 +121,6 @@ def test_without_the_speedups_extra_the_stdlib_decodes_and_verifies() -> None:
         print(sorted(m for m in sys.modules if m.split(".")[0] in BlockCdk.blocked))
         """
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=ROOT,
-        check=False,
-    )
+    result = _run(script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == ["None stdlib True", "[]"]
