@@ -270,6 +270,14 @@ def breakdown(token: str, jwks: dict[str, Any], *, number: int, rounds: int) -> 
     }
 
 
+def _decoder_versions() -> str:
+    if DEFAULT is STDLIB:
+        return "stdlib (the speedups extra is not installed)"
+    from importlib.metadata import version
+
+    return f"native (pybase64 {version('pybase64')}, msgspec {version('msgspec')}) and stdlib"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print µs/op and the ratio to the raw verify for each contender (a report, never a gate)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
@@ -281,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     times = measure(calls, number=args.number, rounds=args.rounds)
     print(
         f"Python {platform.python_version()}, cryptography {cryptography.__version__}, "
-        f"PyJWT {pyjwt.__version__}; decoders: {DEFAULT.name}; "
+        f"PyJWT {pyjwt.__version__}; decoders: {_decoder_versions()}; "
         f"{args.rounds} interleaved rounds x {args.number} calls"
     )
     print(

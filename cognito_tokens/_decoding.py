@@ -2,16 +2,16 @@
 
 The standard library decodes everything. With the ``speedups`` extra installed (``pybase64``, a
 SIMD base64 decoder, and ``msgspec``, a JSON parser in C) the verifier decodes the signature and
-the payload of each new token with those instead, about 2 us of a 24 us verification
-(``bench/token_verify.py``). The claims are the same either way: whatever a native decoder
-refuses is decoded again by the standard library, which returns what it always returns or raises
-what it always raises; what a native decoder accepts, the standard library accepts too and decodes
-to the same value, types included (``tests/tokens/test_token_decoding.py`` checks both). The one
-difference: JSON nested within two levels of the interpreter's recursion limit (about 1,000
-levels), which ``msgspec`` still parses and ``json`` refuses.
+the payload of each new token with those instead: about 3 us less of a 24 us verification
+(``bench/token_verify.py``), for about 8 ms more at import (``msgspec``). The claims are the
+same either way: whatever a native decoder refuses is decoded again by the standard library,
+which returns what it always returns or raises what it always raises; what a native decoder
+accepts, the standard library accepts too and decodes to the same value, types included
+(``tests/tokens/test_token_decoding.py`` checks both). The one difference: JSON nested within
+two levels of the interpreter's recursion limit (about 1,000 levels), which ``msgspec`` still
+parses and ``json`` refuses.
 
-The Lambda authorizer bundles none of them: there a cold start's import (about 8 ms for
-``msgspec``) costs more than it saves.
+The Lambda authorizer bundles neither: there a cold start's import costs more than it saves.
 """
 
 from __future__ import annotations
@@ -113,10 +113,10 @@ def _scan_exactly(data: bytes) -> object:
 class Decoders(NamedTuple):
     """The three decodings on the verifier's hot path, each with the standard library's result.
 
-    ``signature`` takes a canonical segment already padded (``is_canonical`` is checked before)
-    and raises ``ValueError`` for any other character; ``payload`` is ``b64decode``; ``value``
-    returns the JSON value of the bytes or raises (any exception: the caller falls back to
-    ``json_value``).
+    ``signature`` takes a segment for which ``is_canonical`` holds, with its padding added (it
+    raises ``ValueError`` for characters outside base64url, but the ``+``, ``/`` and padding
+    rules are ``is_canonical``'s); ``payload`` is ``b64decode``; ``value`` returns the JSON
+    value of the bytes or raises (any exception: the caller falls back to ``json_value``).
     """
 
     name: str

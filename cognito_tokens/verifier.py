@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
 from cryptography.hazmat.primitives.asymmetric.utils import Prehashed
 from cryptography.hazmat.primitives.hashes import SHA256
 
-from cognito_tokens._decoding import DEFAULT, LAST, PADS, b64decode_strict, json_value
+from cognito_tokens._decoding import DEFAULT, PADS, b64decode_strict, is_canonical, json_value
 from cognito_tokens.errors import (
     ClaimCheckError,
     ExpiredTokenError,
@@ -426,20 +426,13 @@ class CognitoJwtVerifier:
         header_segment = token[:first]
         kid = self._header_kids.get(header_segment) or self._read_header(header_segment)
         key = self.cache.get_key(self.jwks_uri, kid)
-        # The signature in its one canonical base64url spelling (as b64decode_strict, inline:
-        # this runs on every call), and the SHA-256 of the signed text.
+        # The signature in its one canonical base64url spelling, and the SHA-256 of the signed
+        # text.
         signature_segment = token[second + 1 :]
-        n = len(signature_segment) & 3
         try:
-            if (
-                n == 1
-                or "+" in signature_segment
-                or "/" in signature_segment
-                or "=" in signature_segment
-                or (n and signature_segment[-1] not in LAST[n])
-            ):
+            if not is_canonical(signature_segment):
                 raise ValueError("not canonical base64url")
-            signature = _signature_bytes(signature_segment + PADS[n])
+            signature = _signature_bytes(signature_segment + PADS[len(signature_segment) & 3])
             digest = _sha256(token[:second].encode("ascii")).digest()
         except ValueError as exc:
             raise MalformedTokenError(
@@ -456,10 +449,10 @@ class CognitoJwtVerifier:
         # calls copy cheaply.
         payloads = self._payloads
         cached = payloads.get(digest)
-        # Otherwise the payload's base64 is decoded now, next to the
-        # signature's (markedly cheaper than after the RSA operation), but a failure is only
-        # reported once the signature holds, exactly as if it were decoded afterwards. Its
-        # JSON is parsed only after the check.
+        # Otherwise the payload's base64 is decoded now, next to the signature's (markedly
+        # cheaper than after the RSA operation), but a failure is only reported once the
+        # signature holds, exactly as if it were decoded afterwards. Its JSON is parsed only
+        # after the check.
         payload_error: ValueError | None = None
         if cached is None:
             try:

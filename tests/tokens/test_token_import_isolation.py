@@ -7,6 +7,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 BLOCKER = textwrap.dedent(
@@ -24,6 +26,12 @@ BLOCKER = textwrap.dedent(
     sys.meta_path.insert(0, BlockCdk())
     """
 )
+
+
+@pytest.fixture(autouse=True)
+def decoders() -> None:
+    """Each test runs in a fresh interpreter, which the conftest's decoder switch cannot reach:
+    once is enough."""
 
 
 def _run(script: str) -> subprocess.CompletedProcess[str]:
