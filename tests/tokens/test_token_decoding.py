@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from token_factory import CLIENT_ID, NOW, POOL_ID, Mint, b64url, claims_for
 
@@ -182,7 +182,7 @@ def json_bytes(draw: st.DrawFn) -> bytes:
 
 
 @needs_native
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(json_bytes(), st.binary(max_size=30)))
 def test_what_msgspec_accepts_the_standard_library_parses_to_the_same_value(
     data: bytes,
@@ -190,7 +190,7 @@ def test_what_msgspec_accepts_the_standard_library_parses_to_the_same_value(
     try:
         decoded = native().value(data)
     except Exception:  # the verifier then parses with the standard library, which decides
-        assume(False)
+        return  # (how often this happens is the next test's concern)
     assert same(decoded, json_value(data))
 
 
@@ -200,7 +200,13 @@ def test_the_json_grammar_strategy_mostly_gives_json_that_msgspec_accepts() -> N
     (the rest are near misses, lone surrogates and other refusals, which the stdlib decides)."""
     accepted = 0
 
-    @settings(max_examples=300, deadline=None, database=None, derandomize=True)
+    @settings(
+        max_examples=300,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(json_bytes())
     def count(data: bytes) -> None:
         nonlocal accepted
