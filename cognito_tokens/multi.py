@@ -22,16 +22,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from cognito_tokens._decoding import b64decode, json_value
+from cognito_tokens._decoding import b64decode
 from cognito_tokens.errors import (
-    MalformedTokenError,
     TokenError,
     WrongIssuerError,
     WrongTokenUseError,
     shown,
 )
 from cognito_tokens.jwks import JwksCache
-from cognito_tokens.verifier import MAX_TOKEN_LENGTH, CognitoJwtVerifier
+from cognito_tokens.verifier import MAX_TOKEN_LENGTH, CognitoJwtVerifier, _json_object
 
 
 class MultiIssuerVerifier:
@@ -75,16 +74,7 @@ class MultiIssuerVerifier:
             # The same refusal as the single verifier's, with the same message.
             return self.verifiers[0]
         payload_segment = token.split(".")[1]
-        try:
-            claims = json_value(b64decode(payload_segment))
-        except ValueError as exc:
-            raise MalformedTokenError(
-                "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
-            ) from exc
-        if type(claims) is not dict:
-            raise MalformedTokenError(
-                "payload: not a JSON object", actual=type(claims).__name__, expected="object"
-            )
+        claims = _json_object("payload", lambda: b64decode(payload_segment))
         iss = claims.get("iss")
         uses = self._by_issuer.get(iss) if type(iss) is str else None
         if uses is None:

@@ -82,25 +82,35 @@ _sha256 = hashlib.sha256
 _signature_bytes, _payload_bytes, _payload_value = DEFAULT.signature, DEFAULT.payload, DEFAULT.value
 
 
+def _json_object(part: str, decode: Callable[[], bytes]) -> dict[str, Any]:
+    """The JSON object of a token ``part`` (``decode()`` gives its bytes), or the
+    ``MalformedTokenError`` that says why not; a ``ValueError`` of ``decode`` is one too."""
+    try:
+        value = json_value(decode())
+    except ValueError as exc:
+        raise MalformedTokenError(
+            f"{part}: not base64url-encoded JSON", actual="invalid", expected="JSON object"
+        ) from exc
+    if type(value) is not dict:
+        raise MalformedTokenError(
+            f"{part}: not a JSON object", actual=type(value).__name__, expected="object"
+        )
+    return value
+
+
 def _payload_claims(payload: bytes, error: ValueError | None) -> dict[str, Any]:
     """The claims of a signed payload, or the ``MalformedTokenError`` that says why not.
 
     ``error`` is the payload's base64 failure, if any: reported only now that the signature
     over the payload's text has held.
     """
-    try:
+
+    def signed() -> bytes:
         if error is not None:
             raise error
-        parsed = json_value(payload)
-    except ValueError as exc:
-        raise MalformedTokenError(
-            "payload: not base64url-encoded JSON", actual="invalid", expected="JSON object"
-        ) from exc
-    if type(parsed) is not dict:
-        raise MalformedTokenError(
-            "payload: not a JSON object", actual=type(parsed).__name__, expected="object"
-        )
-    return parsed
+        return payload
+
+    return _json_object("payload", signed)
 
 
 _MAX_DATE = 2**53
@@ -541,16 +551,7 @@ class CognitoJwtVerifier:
         return self.cache, self.jwks_uri, kid
 
     def _read_header(self, segment: str) -> str:
-        try:
-            header = json_value(b64decode_strict(segment))
-        except ValueError as exc:
-            raise MalformedTokenError(
-                "header: not base64url-encoded JSON", actual="invalid", expected="JSON object"
-            ) from exc
-        if type(header) is not dict:
-            raise MalformedTokenError(
-                "header: not a JSON object", actual=type(header).__name__, expected="object"
-            )
+        header = _json_object("header", lambda: b64decode_strict(segment))
         alg = header.get("alg")
         if alg != "RS256":
             raise UnsupportedAlgorithmError(
