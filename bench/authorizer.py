@@ -20,18 +20,16 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 import timeit
 from pathlib import Path
 
-from bench.handlers import _cumulative_us, _python
+from bench.handlers import RUNS, measure_imports
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "tests" / "events" / "api_authorizer"
-RUNS = 7
 CALLS = 5_000
 POOL_ID = "eu-west-1_BenchPool1"
 CLIENT_ID = "benchclient0123456789abcde"
@@ -49,20 +47,7 @@ def import_costs(folder: Path) -> list[tuple[str, float, float]]:
             "cognito_tokens",
         ),
     }
-    samples: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in cases}
-    baseline: list[float] = []
-    for _ in range(RUNS):
-        baseline.append(_python(setup)[0])
-        for name, (code, module) in cases.items():
-            wall, _ = _python(code)
-            _, stderr = _python(code, "-X", "importtime")
-            samples[name][0].append(_cumulative_us(stderr, module) / 1000)
-            samples[name][1].append(wall)
-    bare = statistics.median(baseline)
-    return [
-        (name, statistics.median(cum), (statistics.median(wall) - bare) * 1000)
-        for name, (cum, wall) in samples.items()
-    ]
+    return measure_imports(setup, cases)
 
 
 def _b64url(data: bytes) -> str:

@@ -96,6 +96,15 @@ def import_costs(folder: Path, references: bool) -> list[tuple[str, float, float
     cases = {name: (f"{setup}; import {name}", name) for name in MODULES}
     for label, statement in REFERENCES.items() if references else ():
         cases[label] = (f"{setup}; {statement}", statement.split()[-1])
+    return measure_imports(setup, cases)
+
+
+def measure_imports(
+    setup: str, cases: dict[str, tuple[str, str]]
+) -> list[tuple[str, float, float]]:
+    """(name, importtime ms, wall delta ms) per case ``name: (code, module)``: the module's
+    ``-X importtime`` cumulative time and the wall time of ``code`` minus that of ``setup``
+    alone, medians of ``RUNS`` interleaved runs in fresh interpreters."""
     samples: dict[str, tuple[list[float], list[float]]] = {n: ([], []) for n in cases}
     baseline: list[float] = []
     for _ in range(RUNS):  # interleaved, so drifts in machine load hit every case alike
