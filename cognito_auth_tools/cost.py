@@ -30,6 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cognito_auth_tools.assembly import AssemblyError, stack_templates
+
 PLANS = ("LITE", "ESSENTIALS", "PLUS")
 DEFAULT_PLAN = "ESSENTIALS"  # AWS::Cognito::UserPool UserPoolTier default for new pools
 PRICING_DIR = Path(__file__).resolve().parent / "pricing"
@@ -458,16 +460,10 @@ def load_templates(paths: Iterable[str | Path]) -> list[tuple[str, dict[str, Any
 
 
 def _assembly_templates(folder: Path) -> list[Path]:
-    manifest = folder / "manifest.json"
-    if manifest.is_file():
-        artifacts = json.loads(manifest.read_text()).get("artifacts", {})
-        found = [
-            folder / artifact["properties"]["templateFile"]
-            for artifact in artifacts.values()
-            if artifact.get("type") == "aws:cloudformation:stack"
-        ]
-    else:
-        found = sorted(folder.glob("*.template.json"))
+    try:
+        found = [file for _, file in stack_templates(folder)]
+    except AssemblyError as error:
+        raise TemplateError(str(error)) from None
     if not found:
         raise TemplateError(f"no templates in {str(folder)!r} (run `make synth` first?)")
     return found

@@ -41,6 +41,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NoReturn
 
+from cognito_auth_tools.assembly import AssemblyError, stack_templates
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -309,28 +311,12 @@ def load_stacks(path: str | Path) -> dict[str, dict[str, Any]]:
         return {path.name.removesuffix(".json").removesuffix(".template"): _template(path)}
     if not path.is_dir():
         raise UsageError(f"{path} does not exist")
-    stacks = _assembly_stacks(path, prefix="")
+    try:
+        stacks = {name: _template(file) for name, file in stack_templates(path)}
+    except AssemblyError as error:
+        raise UsageError(str(error)) from None
     if not stacks:
         raise UsageError(f"{path} holds no *.template.json")
-    return stacks
-
-
-def _assembly_stacks(folder: Path, prefix: str) -> dict[str, dict[str, Any]]:
-    manifest = folder / "manifest.json"
-    if not manifest.is_file():
-        return {
-            prefix + f.name.removesuffix(".template.json"): _template(f)
-            for f in sorted(folder.glob("*.template.json"))
-        }
-    stacks: dict[str, dict[str, Any]] = {}
-    for artifact_id, artifact in (_read_json(manifest).get("artifacts") or {}).items():
-        properties = artifact.get("properties") or {}
-        if artifact.get("type") == "aws:cloudformation:stack":
-            name = prefix + str(artifact.get("displayName") or artifact_id)
-            stacks[name] = _template(folder / properties["templateFile"])
-        elif artifact.get("type") == "cdk:cloud-assembly":
-            nested = folder / properties["directoryName"]
-            stacks.update(_assembly_stacks(nested, prefix))
     return stacks
 
 
