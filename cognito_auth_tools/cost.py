@@ -780,84 +780,41 @@ def _lines(found: Inventory, usage: Usage, pricing: Pricing) -> tuple[list[LineI
             if pool.plan == "LITE":
                 notes.append(f"replica {replica}: LITE pools cannot be replicated, not priced")
                 continue
-            price = pricing.replica_per_mau[pool.plan]
-            count = Decimal(mau_shares[index])
+            what = f"replica MAU, {replica} of {pool.name} ({pool.plan})"
             lines.append(
-                LineItem.priced(
-                    f"replica MAU, {replica} of {pool.name} ({pool.plan})",
-                    count,
-                    price,
-                )
+                LineItem.priced(what, mau_shares[index], pricing.replica_per_mau[pool.plan])
             )
 
     clients = [client for pool in pools for client in pool.m2m_clients]
     if clients:
-        count = Decimal(len(clients))
+        what = f"M2M app clients ({', '.join(clients)})"
+        lines.append(LineItem.priced(what, len(clients), pricing.m2m_per_client_month))
         lines.append(
             LineItem.priced(
-                f"M2M app clients ({', '.join(clients)})",
-                count,
-                pricing.m2m_per_client_month,
-            )
-        )
-        requests = Decimal(usage.m2m_token_requests)
-        lines.append(
-            LineItem.priced(
-                "M2M token requests",
-                requests,
-                pricing.m2m_per_token_request,
+                "M2M token requests", usage.m2m_token_requests, pricing.m2m_per_token_request
             )
         )
     elif usage.m2m_token_requests:
         notes.append("no client-credentials app client in the templates: token requests not priced")
 
     for acl in found.web_acls:
-        lines.append(
-            LineItem.priced(
-                f"WAF web ACL {acl.name}",
-                Decimal(1),
-                pricing.waf_per_web_acl_month,
-            )
-        )
+        lines.append(LineItem.priced(f"WAF web ACL {acl.name}", 1, pricing.waf_per_web_acl_month))
         if acl.rules:
-            count = Decimal(acl.rules)
-            lines.append(
-                LineItem.priced(
-                    f"WAF rules of {acl.name}",
-                    count,
-                    pricing.waf_per_rule_month,
-                )
-            )
+            what = f"WAF rules of {acl.name}"
+            lines.append(LineItem.priced(what, acl.rules, pricing.waf_per_rule_month))
     if found.web_acls:
         millions = Decimal(usage.waf_requests) / _MILLION
-        lines.append(
-            LineItem.priced(
-                "WAF requests (millions)",
-                millions,
-                pricing.waf_per_million_requests,
-            )
-        )
+        what = "WAF requests (millions)"
+        lines.append(LineItem.priced(what, millions, pricing.waf_per_million_requests))
     elif usage.waf_requests:
         notes.append("no WAF web ACL in the templates: web ACL requests not priced")
 
     if found.alarm_metrics:
-        count = Decimal(found.alarm_metrics)
-        lines.append(
-            LineItem.priced(
-                "CloudWatch alarm metrics",
-                count,
-                pricing.cloudwatch_per_alarm_month,
-            )
-        )
+        what, price = "CloudWatch alarm metrics", pricing.cloudwatch_per_alarm_month
+        lines.append(LineItem.priced(what, found.alarm_metrics, price))
     if found.dashboards:
-        count = Decimal(found.dashboards)
-        lines.append(
-            LineItem.priced(
-                "CloudWatch dashboards",
-                count,
-                pricing.cloudwatch_per_dashboard_month,
-            )
-        )
+        what, price = "CloudWatch dashboards", pricing.cloudwatch_per_dashboard_month
+        lines.append(LineItem.priced(what, found.dashboards, price))
     return lines, notes
 
 

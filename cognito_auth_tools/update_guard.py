@@ -49,26 +49,8 @@ EXIT_USAGE = 2
 
 INSTALL_HINT = "pip install 'cognito-auth-constructs[update-guard]'"
 
-#: Types whose resources hold data or identity that a new resource does not have.
-STATEFUL_TYPES = frozenset(
-    {
-        "AWS::Cognito::UserPool",
-        "AWS::Cognito::IdentityPool",
-        "AWS::Cognito::UserPoolDomain",
-        "AWS::Cognito::UserPoolGroup",
-        "AWS::Cognito::UserPoolClient",
-        "AWS::Cognito::UserPoolResourceServer",
-        "AWS::Cognito::UserPoolReplica",
-        "AWS::DynamoDB::Table",
-        "AWS::DynamoDB::GlobalTable",
-        "AWS::S3::Bucket",
-        "AWS::KMS::Key",
-        "AWS::KMS::ReplicaKey",
-        "AWS::Logs::LogGroup",
-    }
-)
-
-#: What a new resource of the type loses compared with the old one.
+#: What a new resource of the type loses compared with the old one, for each type whose
+#: resources hold data or identity that a new resource does not have.
 LOSES = {
     "AWS::Cognito::UserPool": "every user and password (password hashes cannot be exported)",
     "AWS::Cognito::IdentityPool": "every identity id (per-user data keyed on it is orphaned)",
@@ -87,6 +69,7 @@ LOSES = {
     "decrypt their data without it",
     "AWS::Logs::LogGroup": "the logs",
 }
+STATEFUL_TYPES = frozenset(LOSES)
 
 #: Pool properties Cognito cannot change once the pool exists. CloudFormation does not replace
 #: the pool for them (no ``createOnlyProperties`` in its registry schema); the update fails.
@@ -416,7 +399,7 @@ def _removed(
     old_resource: Mapping[str, Any],
     added_by_type: Mapping[str, list[str]],
 ) -> None:
-    loses = LOSES.get(resource_type, "its data")
+    loses = LOSES[resource_type]
     if _retained(old_resource, "DeletionPolicy"):
         fate = "the old one is retained but orphaned: no longer managed, no longer used"
     elif resource_type == "AWS::Cognito::UserPool" and (
@@ -630,7 +613,7 @@ def _protection(
                 policy,
                 "retain-dropped",
                 f"{policy} {old_resource.get(policy)} -> {new_resource.get(policy, 'Delete')}: a "
-                f"later removal or replacement deletes {LOSES.get(resource_type, 'its data')}",
+                f"later removal or replacement deletes {LOSES[resource_type]}",
                 "keep RemovalPolicy.RETAIN",
             )
     old_props = old_resource.get("Properties") or {}
