@@ -628,13 +628,7 @@ class AuthOperations(Construct):
             retention=defaults.TRIGGER_LOG_RETENTION,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        # WAF takes the log group ARN without the ":*" that LogGroup.log_group_arn ends with.
-        log_arn = Stack.of(self).format_arn(
-            service="logs",
-            resource="log-group",
-            resource_name=self.waf_log_group.log_group_name,
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
+        log_arn = _arn_without_star(self, self.waf_log_group)
         logging_config = wafv2.CfnLoggingConfiguration(
             self,
             "WafLogging",
@@ -1038,6 +1032,8 @@ def _vended_log_group(scope: Construct, construct_id: str) -> logs.LogGroup:
 
 
 def _arn_without_star(scope: Construct, group: logs.ILogGroup) -> str:
+    """``group``'s ARN without the ``:*`` that ``LogGroup.log_group_arn`` ends with: the form
+    WAF logging and Cognito log delivery take."""
     return Stack.of(scope).format_arn(
         service="logs",
         resource="log-group",
