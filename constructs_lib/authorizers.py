@@ -95,16 +95,21 @@ def _require_scopes(
     )
 
 
+def scope_name(scope: Scope) -> object:
+    """The scope's name as a token carries it (``orders/read`` for a ``CustomScope``); anything
+    that is not a scope comes back unchanged, for the caller to refuse."""
+    if isinstance(scope, CustomScope):
+        return scope.full_name
+    return scope.scope_name if isinstance(scope, cognito.OAuthScope) else scope
+
+
 def _scope_names(scopes: Sequence[Scope], argument: str, problems: Problems) -> tuple[str, ...]:
     names: list[str] = []
     if isinstance(scopes, str):
         problems.add(f"{argument} must be a list of scopes, got the string {scopes!r}")
         return ()
     for scope in scopes:
-        if isinstance(scope, CustomScope):
-            name = scope.full_name
-        else:
-            name = scope.scope_name if isinstance(scope, cognito.OAuthScope) else scope
+        name = scope_name(scope)
         if not isinstance(name, str):
             problems.add(f"{argument} must hold strings, OAuthScope or CustomScope, got {scope!r}")
         elif not is_token(name) and (not name or any(c.isspace() for c in name)):

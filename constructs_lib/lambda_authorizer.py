@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import jsii
-from aws_cdk import AssetHashType, BundlingOptions, Duration, Fn, ILocalBundling, Token
+from aws_cdk import AssetHashType, BundlingOptions, Duration, Fn, ILocalBundling
 from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_cognito as cognito
@@ -38,6 +38,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from constructs_lib import defaults
+from constructs_lib.authorizers import Scope, scope_name
 from constructs_lib.own_handler import (
     COPY_IGNORE,
     LocalPipBundling,
@@ -140,16 +141,19 @@ def authorizer_code(
     )
 
 
-def _names(values: Sequence[str], argument: str, problems: Problems) -> list[str]:
+def _names(values: Sequence[Any], argument: str, problems: Problems) -> list[str]:
     if isinstance(values, str):
         problems.add(f"{argument} must be a list of names, got the string {values!r}")
         return []
-    names = list(values)
-    for name in names:
+    names: list[str] = []
+    for value in values:
+        name = scope_name(value)  # a group name stays as it is
         if not isinstance(name, str) or (
             not is_token(name) and (not name or any(c.isspace() or c == "," for c in name))
         ):
             problems.add(f"{argument} must hold names without spaces or commas, got {name!r}")
+        else:
+            names.append(name)
     return names
 
 
@@ -170,7 +174,8 @@ class CognitoLambdaAuthorizer(Construct):
             ``"updated"`` for a pool replicated by this library, else ``"original"``.
         jwks_region: The Region to fetch the JWKS from (a replica's, next to the API).
             Default: the pool's Region.
-        required_scopes: Scopes that must all be granted. Default: none.
+        required_scopes: Scopes that must all be granted: names, ``cognito.OAuthScope``s or a
+            resource server's ``CustomScope``s. Default: none.
         required_groups: Groups that must all be in ``cognito:groups``. Default: none.
         required_claims: Claim name to the values allowed for it. Default: none.
         http_response_type: What the function answers HTTP APIs (payload 2.0): ``"simple"`` or
@@ -200,7 +205,7 @@ class CognitoLambdaAuthorizer(Construct):
         token_use: Literal["access", "id"] = "access",
         issuer_type: Literal["original", "updated"] | None = None,
         jwks_region: str | None = None,
-        required_scopes: Sequence[str] = (),
+        required_scopes: Sequence[Scope] = (),
         required_groups: Sequence[str] = (),
         required_claims: Mapping[str, Sequence[str | int | float | bool]] | None = None,
         http_response_type: Literal["simple", "iam"] = "simple",
@@ -245,7 +250,8 @@ class CognitoLambdaAuthorizer(Construct):
                     f"or booleans, got {allowed!r}"
                 )
             claims[name] = values
-        ttl = results_cache_ttl.to_seconds() if not Token.is_unresolved(results_cache_ttl) else 0
+        # A Duration from a parameter is a token: API Gateway checks its range at deploy time.
+        ttl = 0 if results_cache_ttl.is_unresolved() else results_cache_ttl.to_seconds()
         problems.check(
             0 <= ttl <= 3600,
             f"results_cache_ttl must be 0 to 3600 seconds (API Gateway's range), got {ttl!r}",

@@ -305,3 +305,51 @@ def test_the_asset_changes_with_cognito_tokens_and_the_platform() -> None:
     x86 = authorizer_code(architecture=lambda_.Architecture.X86_64).bind(Stack(app, "X86"))
     assert arm.s3_location is not None and x86.s3_location is not None
     assert arm.s3_location.object_key != x86.s3_location.object_key
+
+
+def test_scopes_may_be_a_resource_servers_custom_scopes_or_oauth_scopes(
+    pool_stack: tuple[Stack, cognito.UserPool, cognito.UserPoolClient],
+) -> None:
+    from constructs_lib.resource_servers import CustomScope
+
+    stack, pool, web = pool_stack
+    CognitoLambdaAuthorizer(
+        stack,
+        "Authorizer",
+        user_pool=pool,
+        user_pool_clients=[web],
+        required_scopes=[
+            CustomScope(resource_server="orders", name="read"),
+            cognito.OAuthScope.PROFILE,
+        ],
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Lambda::Function",
+        {
+            "Environment": {
+                "Variables": Match.object_like({"REQUIRED_SCOPES": "orders/read profile"})
+            }
+        },
+    )
+
+
+def test_a_cache_ttl_from_a_parameter_is_left_to_api_gateway(
+    pool_stack: tuple[Stack, cognito.UserPool, cognito.UserPoolClient],
+) -> None:
+    from aws_cdk import CfnParameter
+
+    stack, pool, web = pool_stack
+    seconds = CfnParameter(stack, "CacheSeconds", type="Number", default=60)
+    authorizer = CognitoLambdaAuthorizer(
+        stack,
+        "Authorizer",
+        user_pool=pool,
+        user_pool_clients=[web],
+        results_cache_ttl=Duration.seconds(seconds.value_as_number),
+    )
+    api = apigateway.RestApi(stack, "Api")
+    api.root.add_method("GET", _mock_integration(), authorizer=authorizer.rest_token_authorizer())
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::ApiGateway::Authorizer",
+        {"AuthorizerResultTtlInSeconds": {"Ref": "CacheSeconds"}},
+    )
