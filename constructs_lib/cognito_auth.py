@@ -50,7 +50,6 @@ from constructs_lib.operations import (
 from constructs_lib.replication import (
     Replication,
     UserPoolReplication,
-    region_suffix,
     replication_problems,
     route_domain_on_failover,
 )
@@ -66,7 +65,6 @@ from constructs_lib.user_files import UserFiles, UserFilesSettings, user_files_p
 from constructs_lib.user_pool import (
     SecureUserPool,
     UserPoolSettings,
-    issuer_type_of,
     issuer_url_of,
     user_pool_problems,
 )
@@ -556,15 +554,7 @@ class CognitoAuth(Construct):
         if self.user_files_bucket is not None:
             config["UserFilesBucket"] = self.user_files_bucket.bucket_name
         if self.replication is not None:
-            # As cognito_tokens and CognitoLambdaAuthorizer take it: issuer_type="updated".
-            config["IssuerType"] = issuer_type_of(self.user_pool)
-            primary = Stack.of(self.user_pool)
-            regions = [primary.region, *self.replication.settings.regions]
-            if len(regions) > 1:  # SSM refuses an empty parameter value
-                config["ReplicaRegions"] = ",".join(regions[1:])
-            for region in regions:
-                endpoint = f"https://cognito-idp.{region}.{primary.url_suffix}/"
-                config[f"UserPoolEndpoint{region_suffix(region)}"] = endpoint
+            config.update(self.replication.consumer_config())
         return config
 
     def add_consumer_parameters(self, parameter_prefix: str) -> ConsumerParameters:

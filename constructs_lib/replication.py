@@ -54,7 +54,7 @@ from constructs_lib.triggers import (
     Triggers,
     bundled_trigger_functions,
 )
-from constructs_lib.user_pool import SecureUserPool, SesEmail, updated_issuer_url
+from constructs_lib.user_pool import SecureUserPool, SesEmail, issuer_type_of, updated_issuer_url
 from constructs_lib.validation import Problems, is_token
 
 #: A commercial, GovCloud or other partition Region name: ``us-west-2``, ``us-gov-west-1``.
@@ -360,6 +360,20 @@ class UserPoolReplication(Construct):
             regional.add_stack_dependency(replicas_stack, "the replica pool must exist")
             self.regional_stacks[region] = regional
             self._define_regional(regional, region, replication.settings_for(region), triggers)
+
+    def consumer_config(self) -> dict[str, str]:
+        """What a client needs to fail over: ``IssuerType`` (``updated``, as ``cognito_tokens``
+        and ``CognitoLambdaAuthorizer`` take it), ``ReplicaRegions`` (comma-separated, in
+        failover order; left out with no replica, as SSM refuses an empty value) and
+        ``UserPoolEndpoint<Region>`` for the primary and each replica."""
+        config: dict[str, str] = {"IssuerType": issuer_type_of(self._pool)}
+        regions = [self._stack.region, *self.settings.regions]
+        if len(regions) > 1:
+            config["ReplicaRegions"] = ",".join(regions[1:])
+        for region in regions:
+            endpoint = f"https://cognito-idp.{region}.{self._stack.url_suffix}/"
+            config[f"UserPoolEndpoint{region_suffix(region)}"] = endpoint
+        return config
 
     # Key ----------------------------------------------------------------------------------
 
