@@ -57,7 +57,7 @@ CUSTOM_SENDERS = (
 #: https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_InboundFederationLambdaType.html
 INBOUND_FEDERATION = cognito.UserPoolOperation.of("inboundFederation")
 #: The only event version Cognito offers for inbound federation.
-INBOUND_FEDERATION_LAMBDA_VERSION = "V1_0"
+INBOUND_FEDERATION_LAMBDA_VERSION = cognito.LambdaVersion.V1_0
 #: Id of the synth warning that domain rules do not cover later email changes.
 EMAIL_CHANGE_WARNING = "cognito-auth:email-domain-rules-at-sign-up-only"
 
@@ -853,7 +853,7 @@ def bundled_trigger_functions(
             environment=triggers.inbound_federation.environment(),
             description="Cognito inbound federation: normalised federated attributes",
         )
-        add(INBOUND_FEDERATION, trigger, cognito.LambdaVersion.V1_0)
+        add(INBOUND_FEDERATION, trigger, INBOUND_FEDERATION_LAMBDA_VERSION)
     return defined
 
 
@@ -967,20 +967,25 @@ class UserPoolTriggers(Construct):
         lambda_version: cognito.LambdaVersion | None = None,
     ) -> None:
         if operation.operation_name == INBOUND_FEDERATION.operation_name:
-            _wire_inbound_federation(pool, function)
+            _wire_inbound_federation(pool, function, lambda_version)
         else:
             pool.add_trigger(operation, function, lambda_version)
         self.functions[operation.operation_name] = function
 
 
-def _wire_inbound_federation(pool: cognito.UserPool, function: lambda_.IFunction) -> None:
+def _wire_inbound_federation(
+    pool: cognito.UserPool,
+    function: lambda_.IFunction,
+    lambda_version: cognito.LambdaVersion | None = None,
+) -> None:
     """The one L1 override for the inbound federation trigger, with the invoke permission
     ``add_trigger`` gives the other triggers."""
+    version = lambda_version or INBOUND_FEDERATION_LAMBDA_VERSION
     cfn = pool.node.default_child
     assert isinstance(cfn, cognito.CfnUserPool)
     cfn.add_property_override(
         "LambdaConfig.InboundFederation",
-        {"LambdaArn": function.function_arn, "LambdaVersion": INBOUND_FEDERATION_LAMBDA_VERSION},
+        {"LambdaArn": function.function_arn, "LambdaVersion": version.name},
     )
     function.add_permission(
         "InboundFederationCognito",
