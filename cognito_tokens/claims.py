@@ -84,8 +84,16 @@ class _CommonClaims:
     event_id: str | None
     groups: tuple[str, ...]
 
-    @staticmethod
-    def _common(claims: Mapping[str, Any]) -> dict[str, Any]:
+    @classmethod
+    def _common(cls, claims: Mapping[str, Any], token_use: str) -> dict[str, Any]:
+        """The claims both token kinds carry, once ``token_use`` is the one ``cls`` reads."""
+        if claims.get("token_use") != token_use:
+            actual = claims.get("token_use")
+            raise MalformedTokenError(
+                f"token_use: {cls.__name__} needs {token_use!r}, got {shown(actual)}",
+                actual=actual,
+                expected=token_use,
+            )
         exp, iat = _number(claims, "exp"), _number(claims, "iat")
         if exp is None or iat is None:
             raise MalformedTokenError("exp/iat: missing", actual=None, expected="NumericDate")
@@ -146,13 +154,7 @@ class IdTokenClaims(_CommonClaims):
         Raises:
             MalformedTokenError: ``token_use`` is not ``"id"``, or a claim has the wrong type.
         """
-        common = cls._common(claims)
-        if common["token_use"] != "id":
-            raise MalformedTokenError(
-                f"token_use: IdTokenClaims needs 'id', got {shown(common['token_use'])}",
-                actual=common["token_use"],
-                expected="id",
-            )
+        common = cls._common(claims, "id")
         custom = {
             name.removeprefix(CUSTOM_PREFIX): value
             for name, value in claims.items()
@@ -202,13 +204,7 @@ class AccessTokenClaims(_CommonClaims):
             MalformedTokenError: ``token_use`` is not ``"access"``, or a claim has the wrong
                 type.
         """
-        common = cls._common(claims)
-        if common["token_use"] != "access":
-            raise MalformedTokenError(
-                f"token_use: AccessTokenClaims needs 'access', got {shown(common['token_use'])}",
-                actual=common["token_use"],
-                expected="access",
-            )
+        common = cls._common(claims, "access")
         return cls(
             **common,
             client_id=_str(claims, "client_id", required=True) or "",
