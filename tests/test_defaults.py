@@ -196,3 +196,15 @@ def test_operations_defaults() -> None:
 def test_default_client_defaults() -> None:
     assert defaults.DEFAULT_CLIENT_NAME == "web"
     assert defaults.DEFAULT_CLIENT_O_AUTH is False
+
+
+def test_the_three_lists_of_standard_attributes_agree() -> None:
+    """The CLI cannot import the constructs (no aws_cdk), so it keeps its own list: this keeps
+    the lists from drifting apart."""
+    from cognito_auth_tools.update_guard import STANDARD_ATTRIBUTES
+    from constructs_lib.user_pool import STANDARD_ATTRIBUTE_NAMES
+
+    writable = set(defaults.CLIENT_WRITE_ATTRIBUTES)
+    assert writable == set(STANDARD_ATTRIBUTE_NAMES)
+    # Cognito sets these itself: no client writes them.
+    assert writable | {"sub", "email_verified", "phone_number_verified"} == STANDARD_ATTRIBUTES
