@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -27,6 +28,10 @@ import timeit
 from pathlib import Path
 
 from bench.handlers import RUNS, measure_imports
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+from constructs_lib.lambda_authorizer import TOKENS_IGNORE  # after the environment
 
 ROOT = Path(__file__).resolve().parent.parent
 EVENTS = ROOT / "tests" / "events" / "api_authorizer"
@@ -123,7 +128,7 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {RUNS} interleaved runs, medians")
     with tempfile.TemporaryDirectory() as tmp:
         asset = Path(tmp)
-        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        ignore = shutil.ignore_patterns(*TOKENS_IGNORE)
         shutil.copy(ROOT / "lambda_authorizer" / "api_authorizer.py", asset)
         shutil.copytree(ROOT / "cognito_tokens", asset / "cognito_tokens", ignore=ignore)
         print(f"{'import, source only':34} {'-X importtime ms':>17} {'wall delta ms':>14}")

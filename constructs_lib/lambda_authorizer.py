@@ -51,6 +51,10 @@ from constructs_lib.triggers import TriggerFunction
 from constructs_lib.user_pool import issuer_type_of
 from constructs_lib.validation import Problems, is_token
 
+TOKENS_IGNORE = (*COPY_IGNORE, "fastapi.py", "flask.py")
+"""What the asset leaves out of ``cognito_tokens``: the framework integrations need FastAPI or
+Flask, which a Lambda never has."""
+
 HANDLER = "api_authorizer.handler"
 """The handler inside the asset (the ``lambda_authorizer`` folder is the asset's root)."""
 
@@ -109,8 +113,7 @@ class AuthorizerBundling(LocalPipBundling):
             self.tokens_folder,
             Path(output_dir) / "cognito_tokens",
             dirs_exist_ok=True,
-            # The framework integrations need FastAPI or Flask, which a Lambda never has.
-            ignore=shutil.ignore_patterns(*COPY_IGNORE, "fastapi.py", "flask.py"),
+            ignore=shutil.ignore_patterns(*TOKENS_IGNORE),
         )
         return True
 
