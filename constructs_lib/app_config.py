@@ -65,7 +65,7 @@ from constructs_lib.user_pool import (
     ThreatProtection,
     UserPoolSettings,
 )
-from constructs_lib.validation import Problems
+from constructs_lib.validation import Problems, first_set
 
 CONTEXT_KEY = "cognito_auth"
 DEFAULT_STACK_NAME = "CognitoAuthExample"
@@ -283,7 +283,7 @@ def _operations(section: _Reader) -> OperationsSettings:
     part = section.section("dashboard")
     if part is not None:
         dashboard = DashboardSettings(
-            enabled=_first_flag(part.flag("enabled"), True),
+            enabled=first_set(part.flag("enabled"), base.dashboard.enabled),
             dashboard_name=part.text("dashboard_name"),
         )
         part.finish()
@@ -293,8 +293,10 @@ def _operations(section: _Reader) -> OperationsSettings:
     if part is not None:
         events = part.choice("user_auth_events", _AUTH_EVENTS)
         log_delivery = LogDeliverySettings(
-            enabled=_first_flag(part.flag("enabled"), True),
-            user_notification_errors=_first_flag(part.flag("user_notification_errors"), True),
+            enabled=first_set(part.flag("enabled"), base.log_delivery.enabled),
+            user_notification_errors=first_set(
+                part.flag("user_notification_errors"), base.log_delivery.user_notification_errors
+            ),
             user_auth_events=AuthEventsDestination.cloudwatch_logs() if events else None,
         )
         part.finish()
@@ -315,13 +317,11 @@ def _operations_alarms(part: _Reader | None, base: AlarmSettings) -> AlarmSettin
     percent = part.real("quota_utilization_percent")
     ratio = part.real("sign_in_success_ratio_min")
     alarms = AlarmSettings(
-        enabled=_first_flag(part.flag("enabled"), True),
-        throttles=_first_flag(part.flag("throttles"), True),
-        triggers=_first_flag(part.flag("triggers"), True),
-        quota_utilization_percent=percent
-        if percent is not None
-        else base.quota_utilization_percent,
-        sign_in_success_ratio_min=ratio if ratio is not None else base.sign_in_success_ratio_min,
+        enabled=first_set(part.flag("enabled"), base.enabled),
+        throttles=first_set(part.flag("throttles"), base.throttles),
+        triggers=first_set(part.flag("triggers"), base.triggers),
+        quota_utilization_percent=first_set(percent, base.quota_utilization_percent),
+        sign_in_success_ratio_min=first_set(ratio, base.sign_in_success_ratio_min),
     )
     part.finish()
     return alarms
@@ -334,14 +334,14 @@ def _operations_waf(part: _Reader | None, base: WafSettings) -> WafSettings:
     window = part.number("evaluation_window_seconds")
     groups = part.list_of_text("managed_rule_groups")
     waf = WafSettings(
-        enabled=_first_flag(part.flag("enabled"), True),
-        rate_limit=limit if limit is not None else base.rate_limit,
+        enabled=first_set(part.flag("enabled"), base.enabled),
+        rate_limit=first_set(limit, base.rate_limit),
         evaluation_window=Duration.seconds(window)
         if window is not None
         else base.evaluation_window,
         managed_rule_groups=tuple(groups) if groups is not None else base.managed_rule_groups,
-        count_only=_first_flag(part.flag("count_only"), False),
-        logging=_first_flag(part.flag("logging"), True),
+        count_only=first_set(part.flag("count_only"), base.count_only),
+        logging=first_set(part.flag("logging"), base.logging),
     )
     part.finish()
     return waf
@@ -736,7 +736,9 @@ def _pre_token_generation(section: _Reader) -> PreTokenGeneration:
         claims_attributes=section.list_of_text("claims_attributes"),
         groups_attribute=section.text("groups_attribute"),
         groups_claim=section.text("groups_claim"),
-        claims_in_access_token=_first_flag(section.flag("claims_in_access_token"), True),
+        claims_in_access_token=first_set(
+            section.flag("claims_in_access_token"), base.claims_in_access_token
+        ),
         suppress_claims=section.list_of_text("suppress_claims") or (),
         scopes_to_add=section.list_of_text("scopes_to_add") or (),
         scopes_to_suppress=section.list_of_text("scopes_to_suppress") or (),
@@ -792,7 +794,7 @@ def _inbound_federation(section: _Reader) -> InboundFederation | None:
     base = InboundFederation()
     enabled = section.flag("enabled")
     settings = InboundFederation(
-        lowercase_email=_first_flag(section.flag("lowercase_email"), base.lowercase_email),
+        lowercase_email=first_set(section.flag("lowercase_email"), base.lowercase_email),
         email_attributes=section.list_of_text("email_attributes"),
         groups_attribute=section.text("groups_attribute"),
         groups_output_attribute=section.text("groups_output_attribute"),
@@ -802,10 +804,6 @@ def _inbound_federation(section: _Reader) -> InboundFederation | None:
     )
     section.finish()
     return settings if enabled else None
-
-
-def _first_flag(value: bool | None, default: bool) -> bool:
-    return default if value is None else value
 
 
 class _Reader:
