@@ -643,11 +643,7 @@ def _operations_problems(
     """The operations settings, judged against the plan and threat protection of the pool."""
     plus: bool | None
     if existing is None:
-        pool = pool_settings or UserPoolSettings()
-        plus = (
-            pool.effective_feature_plan == cognito.FeaturePlan.PLUS
-            and pool.threat_protection is not None
-        )
+        plus = (pool_settings or UserPoolSettings()).threat_protection_plus
     else:
         plus = threat_protection_plus_of(existing)
     operations_problems(settings, threat_protection_plus=plus, problems=problems)

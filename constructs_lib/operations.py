@@ -412,9 +412,7 @@ def threat_protection_plus_of(pool: cognito.IUserPool) -> bool | None:
     """Whether ``pool`` is on the Plus plan with threat protection; None if it cannot be told
     (an imported pool)."""
     if isinstance(pool, SecureUserPool):
-        settings = pool.settings
-        plan = settings.effective_feature_plan
-        return plan == cognito.FeaturePlan.PLUS and settings.threat_protection is not None
+        return pool.settings.threat_protection_plus
     child = pool.node.default_child if isinstance(pool, cognito.UserPool) else None
     if isinstance(child, cognito.CfnUserPool):
         tier = Stack.of(pool).resolve(child.user_pool_tier)

@@ -275,6 +275,12 @@ class UserPoolSettings:
         return self.feature_plan or defaults.FEATURE_PLAN
 
     @property
+    def threat_protection_plus(self) -> bool:
+        """Whether the pool is on the Plus plan with threat protection (which only Plus has)."""
+        plan = self.effective_feature_plan
+        return plan == cognito.FeaturePlan.PLUS and self.threat_protection is not None
+
+    @property
     def effective_mfa(self) -> cognito.Mfa:
         return self.mfa or defaults.MFA
 
